@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { CatalogChange, CatalogStore, ChannelRecord } from '@app/catalog';
+import { GatewayEnv } from '@app/config';
+import { SUBSCRIBER_REDIS } from '../redis/gateway-redis.module';
+
+const FULL_REFRESH_MS = 30_000;
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/**
+ * Every channel, held in memory: a webhook request is authenticated without a Redis round trip,
+ * so unknown channels and wrong tokens never cost Redis anything, and an open breaker answers
+ * with no Redis call at all. Changes arrive on the catalog channel; a periodic full refresh
+ * heals any notification missed while Redis was away.
+ */
+@Injectable()
+export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(ChannelRegistry.name);
+  private channels = new Map<string, ChannelRecord>();
+  private refreshTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly catalog: CatalogStore,
+    @Inject(SUBSCRIBER_REDIS) private readonly subscriber: Redis,
+    private readonly env: GatewayEnv,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.catalog.changesChannel) void this.onChange(message);
+    });
+    await this.subscriber.subscribe(this.catalog.changesChannel);
+    await this.refresh();
+    this.refreshTimer = setInterval(() => void this.refresh().catch(() => undefined), FULL_REFRESH_MS);
+    this.refreshTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.refreshTimer);
+  }
+
+  async refresh(): Promise<void> {
+    const all = await this.catalog.listChannels();
+    this.channels = new Map(all.map((c) => [c.id, c]));
+  }
+
+  private async onChange(message: string): Promise<void> {
+    try {
+      const change = JSON.parse(message) as CatalogChange;
+      if (change.kind !== 'channel') return;
+      const channel = await this.catalog.getChannel(change.id);
+      if (channel) this.channels.set(channel.id, channel);
+      else this.channels.delete(change.id);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'Could not apply a catalog change');
+    }
+  }
+
+  list(): ChannelRecord[] {
+    return [...this.channels.values()];
+  }
+
+  /** The channel if the token is its current webhook token (compared in constant time). */
+  authenticate(channelId: string, token: string): ChannelRecord | null {
+    const channel = this.channels.get(channelId);
+    if (!channel) return null;
+    return timingSafeEqual(digest(channel.token), digest(token)) ? channel : null;
+  }
+
+  webhookUrl(channel: ChannelRecord): string {
+    const base = (this.env.PUBLIC_BASE_URL ?? `http://localhost:${this.env.PORT}`).replace(/\/+$/, '');
+    return `${base}/webim/${channel.id}/${channel.token}`;
+  }
+}

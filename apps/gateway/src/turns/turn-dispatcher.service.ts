@@ -1,0 +1,191 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { ChannelRecord } from '@app/catalog';
+import { GatewayEnv } from '@app/config';
+import {
+  ConversationStore,
+  HandoffReason,
+  TURN_QUEUE,
+  turnJobId,
+  TurnJobData,
+  TurnReply,
+} from '@app/conversation';
+import { isRedisUnavailable } from '@app/redis';
+import type { TurnInput } from '@app/scenario/model';
+import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
+import { ReplyListener } from './reply-listener.service';
+import { TurnBreakers } from './turn-breakers';
+
+/** One Webim request on its way through the breaker; the action fills in the ids it gets. */
+interface TurnAttempt {
+  channel: ChannelRecord;
+  chatId: string;
+  input: TurnInput;
+  deadline: number;
+  turnId?: string;
+  jobId?: string;
+  cancelWait?: () => void;
+}
+
+/** Time the gateway allows itself, after the budget, to learn whether the turn was answered. */
+const SETTLE_TIMEOUT_MS = 200;
+
+export function handoff(reason: HandoffReason): TurnReply {
+  return { messages: [], handoff: { reason } };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Turns a Webim request into a job and its reply into the answer, inside REPLY_BUDGET_MS.
+ * Whatever fails, the answer is valid: the bot's, or the hand-off with its reason logged.
+ */
+@Injectable()
+export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Turns');
+  private readonly breakers: TurnBreakers<TurnAttempt, TurnReply>;
+  private readonly jobOptions: JobsOptions;
+  private lastQueueError = 0;
+
+  constructor(
+    @InjectQueue(TURN_QUEUE) private readonly queue: Queue<TurnJobData>,
+    private readonly store: ConversationStore,
+    private readonly replies: ReplyListener,
+    private readonly env: GatewayEnv,
+  ) {
+    this.breakers = new TurnBreakers(
+      env,
+      (attempt) => this.enqueueAndAwait(attempt),
+      (attempt, error) => this.handOff(attempt, error),
+      (channelId, state) => this.logger.warn({ channelId, breaker: state }, `Breaker ${state}`),
+    );
+    this.jobOptions = {
+      // A turn is never retried: by the time a retry could run, Webim has its answer.
+      attempts: 1,
+      removeOnComplete: { age: env.JOB_RETENTION_SEC, count: env.JOB_RETENTION_COUNT },
+      removeOnFail: { age: env.JOB_RETENTION_SEC * 24, count: env.JOB_RETENTION_COUNT },
+    };
+  }
+
+  onModuleInit(): void {
+    this.queue.on('error', (error) => {
+      if (Date.now() - this.lastQueueError < 10_000) return;
+      this.lastQueueError = Date.now();
+      this.logger.warn({ err: error.message }, 'Turn queue connection error');
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.breakers.shutdown();
+  }
+
+  async answer(channel: ChannelRecord, chatId: string, input: TurnInput): Promise<WebimResponse> {
+    const started = performance.now();
+    const attempt: TurnAttempt = {
+      channel,
+      chatId,
+      input,
+      deadline: Date.now() + this.env.REPLY_BUDGET_MS,
+    };
+    const reply = await this.breakers
+      .for(channel.id)
+      .fire(attempt)
+      .catch((error: Error) => this.handOff(attempt, error));
+    const ms = Math.round((performance.now() - started) * 100) / 100;
+    const context = { channelId: channel.id, chatId, jobId: attempt.jobId, ms };
+    if (reply.handoff) {
+      const { reason, detail } = reply.handoff;
+      if (reason === 'bot_handoff') this.logger.log({ ...context, reason, detail }, 'Handed off by the bot');
+      else this.logger.warn({ ...context, reason, detail }, `Handed off: ${reason}`);
+    } else {
+      this.logger.debug({ ...context, messages: reply.messages.length }, 'Answered');
+    }
+    return toWebimResponse(reply.messages, reply.handoff !== null);
+  }
+
+  /** Logs and answers a request that never reaches a worker. */
+  refuse(channel: ChannelRecord, chatId: string | undefined, reason: HandoffReason): WebimResponse {
+    this.logger.warn({ channelId: channel.id, chatId, reason }, `Handed off: ${reason}`);
+    return toWebimResponse([], true);
+  }
+
+  private async enqueueAndAwait(attempt: TurnAttempt): Promise<TurnReply> {
+    const { channel, chatId, input } = attempt;
+    const requestHash = createHash('sha1').update(JSON.stringify(input)).digest('hex');
+    const { turnId, isNew } = await this.store.admit(
+      channel.id,
+      chatId,
+      requestHash,
+      attempt.deadline,
+      this.env.REQUEST_DEDUP_WINDOW_MS,
+    );
+    const jobId = turnJobId(channel.id, chatId, turnId);
+    attempt.turnId = turnId;
+    attempt.jobId = jobId;
+    const waiter = this.replies.wait(jobId);
+    attempt.cancelWait = waiter.cancel;
+    try {
+      if (isNew) {
+        const data: TurnJobData = {
+          v: 1,
+          channelId: channel.id,
+          chatId,
+          agentId: channel.agentId,
+          turnId,
+          input,
+          deadline: attempt.deadline,
+          enqueuedAt: Date.now(),
+          replyTo: this.replies.channel,
+        };
+        await this.queue.add('turn', data, { ...this.jobOptions, jobId });
+      } else {
+        // A re-sent request: answer with the first one's outcome, or wait for it.
+        const outcome = await this.store.outcome(channel.id, chatId, turnId);
+        if (outcome) {
+          waiter.cancel();
+          return outcome;
+        }
+      }
+    } catch (error) {
+      waiter.cancel();
+      throw error;
+    }
+    return waiter.reply;
+  }
+
+  private async handOff(attempt: TurnAttempt, error: Error): Promise<TurnReply> {
+    attempt.cancelWait?.();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EOPENBREAKER') return handoff('breaker_open');
+    if (code === 'ETIMEDOUT' && attempt.turnId) {
+      try {
+        const { channel, chatId, turnId } = attempt;
+        const existing = await withTimeout(
+          this.store.settle(channel.id, chatId, turnId, 'timeout'),
+          SETTLE_TIMEOUT_MS,
+        );
+        // Answered between the budget running out and now: the answer is committed, send it.
+        if (existing) return existing;
+      } catch {
+        // Redis cannot tell: hand off all the same; the late result will be discarded.
+      }
+      return handoff('timeout');
+    }
+    if (code === 'ETIMEDOUT') return handoff('timeout');
+    if (isRedisUnavailable(error)) return handoff('redis_unavailable');
+    this.logger.error(
+      { channelId: attempt.channel.id, chatId: attempt.chatId, err: error.message, stack: error.stack },
+      'Unexpected error while dispatching a turn',
+    );
+    return handoff('internal_error');
+  }
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { ConfigValidationError } from '@app/config';
+import { WorkerModule } from './worker.module';
+
+/** The script engine needs no HTTP server: an application context runs its queue workers. */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.init();
+  app.get(Logger).log('Worker ready');
+  process.send?.({ type: 'ready' });
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigValidationError) console.error(error.message);
+  else console.error('Worker failed to start:', error);
+  process.exit(1);
+});

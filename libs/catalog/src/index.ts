@@ -1,0 +1,2 @@
+export * from './catalog-records';
+export * from './catalog-store';

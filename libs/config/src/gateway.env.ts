@@ -1,0 +1,74 @@
+import { IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, ValidateIf } from 'class-validator';
+import { Secret } from './validate-env';
+import { SharedEnv } from './shared.env';
+
+/** Webim closes the request after 5 s; the gateway must have answered before that. */
+export const WEBIM_WINDOW_MS = 5000;
+
+export class GatewayEnv extends SharedEnv {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  /** Bearer token of the management API. Required in production; generated in development. */
+  @ValidateIf((env: GatewayEnv) => env.NODE_ENV === 'production' || env.ADMIN_TOKEN !== undefined)
+  @IsString({ message: 'is required when NODE_ENV=production' })
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  @Secret()
+  ADMIN_TOKEN?: string;
+
+  /** Base of the webhook URLs shown to admins, e.g. https://bots.example.com. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL' })
+  PUBLIC_BASE_URL?: string;
+
+  /** How long the gateway waits for a worker before handing the chat to an operator. */
+  @IsInt()
+  @Min(50)
+  @Max(WEBIM_WINDOW_MS - 100, { message: `must be below Webim's ${WEBIM_WINDOW_MS} ms window minus 100 ms` })
+  REPLY_BUDGET_MS: number = 4000;
+
+  /** Requests in the rolling window before the breaker may open. */
+  @IsInt()
+  @Min(1)
+  BREAKER_VOLUME_THRESHOLD: number = 5;
+
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  BREAKER_ERROR_THRESHOLD_PERCENT: number = 50;
+
+  /** How long an open breaker fails fast before letting a trial request through. */
+  @IsInt()
+  @Min(100)
+  BREAKER_RESET_MS: number = 10000;
+
+  @IsInt()
+  @Min(1000)
+  BREAKER_ROLLING_WINDOW_MS: number = 10000;
+
+  /** A re-sent identical request within this window joins the first instead of running again. */
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  REQUEST_DEDUP_WINDOW_MS: number = WEBIM_WINDOW_MS;
+
+  /** Largest accepted webhook body, in bytes. */
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  WEBHOOK_BODY_LIMIT: number = 256 * 1024;
+
+  /** Finished turn jobs kept for Bull Board, by age and count. */
+  @IsInt()
+  @Min(1)
+  JOB_RETENTION_SEC: number = 3600;
+
+  @IsInt()
+  @Min(1)
+  JOB_RETENTION_COUNT: number = 5000;
+}

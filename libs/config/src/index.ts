@@ -1,0 +1,5 @@
+export * from './validate-env';
+export * from './shared.env';
+export * from './gateway.env';
+export * from './worker.env';
+export * from './config.module';

@@ -1,0 +1,28 @@
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Variables every process of the product reads. */
+export class SharedEnv {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every key this product writes, so several installations can share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1-32 letters, digits, _ or -' })
+  KEY_PREFIX: string = 'wg';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** `json` for machines; `pretty` for a person at a terminal. Defaults by NODE_ENV. */
+  @IsString()
+  @IsIn(['json', 'pretty', 'auto'])
+  LOG_FORMAT: 'json' | 'pretty' | 'auto' = 'auto';
+
+  /** How long an idle conversation is kept. */
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  CONVERSATION_TTL_SEC: number = 24 * 3600;
+}

@@ -1,0 +1,25 @@
+import { IsInt, Max, Min } from 'class-validator';
+import { SharedEnv } from './shared.env';
+
+export class WorkerEnv extends SharedEnv {
+  /** Turns one worker process runs at once. Turns of one chat never overlap whatever this is. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WORKER_CONCURRENCY: number = 50;
+
+  /** A turn that executes more scenario steps than this is a loop: the chat is handed off. */
+  @IsInt()
+  @Min(10)
+  @Max(100000)
+  SCENARIO_MAX_STEPS: number = 1000;
+
+  /**
+   * How long after its deadline a started turn may still finish. Past the deadline the gateway
+   * has answered Webim, so the result is discarded anyway; the grace only lets the turn end tidily.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  TURN_GRACE_MS: number = 1000;
+}

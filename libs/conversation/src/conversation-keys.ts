@@ -1,0 +1,29 @@
+/**
+ * Redis keys of one chat. They share a `{channel:chat}` hash tag so that every turn script
+ * touches a single Redis Cluster slot.
+ */
+export interface ChatKeys {
+  /** Hash: `state` (StoredConversation JSON), `seq`, `gen`, `last` (dedupe), `handoff`. */
+  chat: string;
+  /** List of turn ids in arrival order; the head is the turn allowed to run. */
+  turns: string;
+  /** Hash turnId → epoch ms until which that turn holds its place (deadline, then lease). */
+  leases: string;
+  /** String: the turn's outcome (TurnReply JSON), set once by whoever settles it first. */
+  outcome(turnId: string): string;
+}
+
+export function chatKeys(prefix: string, channelId: string, chatId: string): ChatKeys {
+  const base = `${prefix}:chat:{${channelId}:${chatId}}`;
+  return {
+    chat: base,
+    turns: `${base}:turns`,
+    leases: `${base}:leases`,
+    outcome: (turnId) => `${base}:out:${turnId}`,
+  };
+}
+
+/** Pub/Sub channel on which a gateway instance receives its replies. */
+export function replyChannel(prefix: string, instanceId: string): string {
+  return `${prefix}:replies:${instanceId}`;
+}

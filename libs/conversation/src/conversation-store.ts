@@ -1,0 +1,165 @@
+import type { Redis } from 'ioredis';
+import { chatKeys, ChatKeys } from './conversation-keys';
+import { ADMIT, CLAIM, COMMIT, SETTLE } from './turn-scripts';
+import { encodeReplyEnvelope } from './reply-envelope';
+import type { HandoffReason, StoredConversation, TurnReply } from './turn-contracts';
+
+export interface ConversationStoreOptions {
+  keyPrefix: string;
+  conversationTtlSec: number;
+  /** How long a turn's outcome is kept: long enough for a re-sent request to find it. */
+  outcomeTtlMs: number;
+}
+
+export type ClaimResult =
+  | { status: 'ok'; conversation: StoredConversation | null }
+  | { status: 'wait' | 'settled' | 'gone' };
+
+export type CommitStatus = 'ok' | 'lost' | 'late';
+
+export interface HandoffRecord {
+  reason: HandoffReason;
+  detail?: string;
+  turnId: string;
+  at: number;
+}
+
+type TurnCommands = {
+  wgAdmit(...args: (string | number)[]): Promise<[number, string]>;
+  wgClaim(...args: (string | number)[]): Promise<[string, string?]>;
+  wgCommit(...args: (string | number)[]): Promise<CommitStatus>;
+  wgSettle(...args: (string | number)[]): Promise<string | null>;
+};
+
+/**
+ * The I/O adapter of the turn protocol (see turn-scripts.ts). Gateways use admit/settle/outcome,
+ * workers use claim/commit. One instance per Redis client.
+ */
+export class ConversationStore {
+  private readonly redis: Redis & TurnCommands;
+
+  constructor(
+    redis: Redis,
+    private readonly options: ConversationStoreOptions,
+  ) {
+    const commands: [keyof TurnCommands, string, number][] = [
+      ['wgAdmit', ADMIT, 3],
+      ['wgClaim', CLAIM, 4],
+      ['wgCommit', COMMIT, 4],
+      ['wgSettle', SETTLE, 2],
+    ];
+    for (const [name, lua, numberOfKeys] of commands) {
+      if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
+    }
+    this.redis = redis as Redis & TurnCommands;
+  }
+
+  keys(channelId: string, chatId: string): ChatKeys {
+    return chatKeys(this.options.keyPrefix, channelId, chatId);
+  }
+
+  /** Gives a request its turn id; an identical request inside the window gets the same one. */
+  async admit(
+    channelId: string,
+    chatId: string,
+    requestHash: string,
+    deadline: number,
+    dedupWindowMs: number,
+  ): Promise<{ turnId: string; isNew: boolean }> {
+    const k = this.keys(channelId, chatId);
+    const [isNew, turnId] = await this.redis.wgAdmit(
+      k.chat, k.turns, k.leases,
+      requestHash, Date.now(), deadline, dedupWindowMs, this.options.conversationTtlSec,
+    );
+    return { turnId, isNew: isNew === 1 };
+  }
+
+  async outcome(channelId: string, chatId: string, turnId: string): Promise<TurnReply | null> {
+    const raw = await this.redis.get(this.keys(channelId, chatId).outcome(turnId));
+    return raw ? (JSON.parse(raw) as TurnReply) : null;
+  }
+
+  /**
+   * Called by the gateway when its budget is spent: records the hand-off unless the turn was
+   * answered in the meantime. Returns null if the hand-off won, else the outcome that was there.
+   */
+  async settle(
+    channelId: string,
+    chatId: string,
+    turnId: string,
+    reason: HandoffReason,
+  ): Promise<TurnReply | null> {
+    const k = this.keys(channelId, chatId);
+    const handoff: TurnReply = { messages: [], handoff: { reason } };
+    const record: HandoffRecord = { reason, turnId, at: Date.now() };
+    const existing = await this.redis.wgSettle(
+      k.chat, k.outcome(turnId),
+      JSON.stringify(handoff), this.options.outcomeTtlMs, JSON.stringify(record),
+      this.options.conversationTtlSec,
+    );
+    return existing ? (JSON.parse(existing) as TurnReply) : null;
+  }
+
+  async claim(
+    channelId: string,
+    chatId: string,
+    turnId: string,
+    leaseUntil: number,
+  ): Promise<ClaimResult> {
+    const k = this.keys(channelId, chatId);
+    const [status, state] = await this.redis.wgClaim(
+      k.chat, k.turns, k.leases, k.outcome(turnId),
+      turnId, Date.now(), leaseUntil,
+    );
+    if (status === 'ok') {
+      return { status, conversation: state ? (JSON.parse(state) as StoredConversation) : null };
+    }
+    return { status: status as 'wait' | 'settled' | 'gone' };
+  }
+
+  /**
+   * Ends a claimed turn: stores the new conversation (or keeps the old one when null), records
+   * the outcome and publishes the reply, all or nothing.
+   */
+  async commit(args: {
+    channelId: string;
+    chatId: string;
+    turnId: string;
+    conversation: StoredConversation | null;
+    reply: TurnReply;
+    /** The gateway's reply channel, and the job id it waits on. */
+    replyTo: string;
+    jobId: string;
+  }): Promise<CommitStatus> {
+    const k = this.keys(args.channelId, args.chatId);
+    const replyJson = JSON.stringify(args.reply);
+    const handoff: HandoffRecord | null = args.reply.handoff
+      ? { ...args.reply.handoff, turnId: args.turnId, at: Date.now() }
+      : null;
+    return this.redis.wgCommit(
+      k.chat, k.turns, k.leases, k.outcome(args.turnId),
+      args.turnId,
+      args.conversation ? JSON.stringify(args.conversation) : '',
+      replyJson,
+      this.options.outcomeTtlMs,
+      this.options.conversationTtlSec,
+      args.replyTo,
+      encodeReplyEnvelope(args.jobId, replyJson),
+      handoff ? JSON.stringify(handoff) : '',
+    );
+  }
+
+  /** The stored conversation and its last hand-off, for inspection and tests. */
+  async read(
+    channelId: string,
+    chatId: string,
+  ): Promise<{ conversation: StoredConversation | null; handoff: HandoffRecord | null; turns: number }> {
+    const k = this.keys(channelId, chatId);
+    const [state, handoff, seq] = await this.redis.hmget(k.chat, 'state', 'handoff', 'seq');
+    return {
+      conversation: state ? (JSON.parse(state) as StoredConversation) : null,
+      handoff: handoff ? (JSON.parse(handoff) as HandoffRecord) : null,
+      turns: seq ? Number(seq) : 0,
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import type { BotMessage, ConversationState, TurnInput } from '@app/scenario/model';
+
+/** The BullMQ queue of synchronous turns: one job per Webim request. */
+export const TURN_QUEUE = 'webim-turns';
+
+/** Why a chat was handed to a human operator instead of getting the bot's answer. */
+export type HandoffReason =
+  | 'bot_handoff' // the scenario asked for it (its own reason is in `detail`)
+  | 'timeout' // no answer inside REPLY_BUDGET_MS
+  | 'breaker_open' // the channel's breaker is open: failing fast
+  | 'redis_unavailable'
+  | 'scenario_error' // the agent is missing, broken, or looped past the step limit
+  | 'channel_inactive'
+  | 'unknown_event'
+  | 'unsupported_message'
+  | 'internal_error';
+
+/** What a turn produced, channel-neutral. Stored as the turn's outcome and published to the gateway. */
+export interface TurnReply {
+  messages: BotMessage[];
+  handoff: { reason: HandoffReason; detail?: string } | null;
+}
+
+export interface TurnJobData {
+  v: 1;
+  channelId: string;
+  chatId: string;
+  agentId: string;
+  /** The turn's id within its chat; orders turns and names the outcome. */
+  turnId: string;
+  input: TurnInput;
+  /** Epoch ms after which the gateway has answered Webim without this turn. */
+  deadline: number;
+  enqueuedAt: number;
+  /** Pub/Sub channel of the gateway instance waiting for the reply. */
+  replyTo: string;
+}
+
+/** The job's return value, shown in Bull Board and read by tests. */
+export interface TurnJobResult {
+  status: TurnRunStatus;
+  handoff?: HandoffReason;
+  steps?: number;
+  waitedMs?: number;
+  ranMs?: number;
+}
+
+export type TurnRunStatus =
+  | 'answered' // committed; the gateway got the reply
+  | 'expired' // picked up after its deadline: not run
+  | 'settled' // the gateway had already handed the chat off: not run
+  | 'late' // ran, but the gateway handed off first: result discarded, conversation unchanged
+  | 'lost' // ran, but a later turn took over after this one's lease: result discarded
+  | 'gone'; // its place in the chat's order is gone (expired while waiting): not run
+
+/** A conversation as stored between turns. */
+export interface StoredConversation {
+  agentId: string;
+  agentVersion: number;
+  state: ConversationState;
+}
+
+/** Deterministic BullMQ job id of a turn: re-sent requests map to the same id. */
+export function turnJobId(channelId: string, chatId: string, turnId: string): string {
+  return `${channelId}.${encodeURIComponent(chatId)}.${turnId}`;
+}

@@ -1,0 +1,89 @@
+// Lua scripts of the turn protocol. Each runs atomically in Redis, which is what makes the
+// guarantees hold across any number of gateways and workers:
+// - admit:  a request gets the next turn id of its chat (or joins an identical one just sent);
+// - claim:  a worker may run a turn only when it is the head of the chat's turn list;
+// - commit: the state changes and the reply is published only if the turn still holds its place
+//           and the gateway has not handed the chat off meanwhile;
+// - settle: the gateway, at its deadline, hands off unless the turn was already answered.
+// The outcome key is written with SET NX by commit or settle, whichever comes first, so a
+// turn is either answered or handed off, never both.
+
+/** KEYS chat, turns, leases. ARGV requestHash, nowMs, deadlineMs, dedupWindowMs, chatTtlSec. */
+export const ADMIT = `
+local last = redis.call('HGET', KEYS[1], 'last')
+if last then
+  local hash, turn, at = string.match(last, '^([^|]*)|([^|]*)|(%d+)$')
+  if hash == ARGV[1] and tonumber(at) + tonumber(ARGV[4]) > tonumber(ARGV[2]) then
+    return {0, turn}
+  end
+end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+if seq == 1 then redis.call('HSET', KEYS[1], 'gen', ARGV[2]) end
+local turn = redis.call('HGET', KEYS[1], 'gen') .. '-' .. seq
+redis.call('HSET', KEYS[1], 'last', ARGV[1] .. '|' .. turn .. '|' .. ARGV[2])
+redis.call('RPUSH', KEYS[2], turn)
+redis.call('HSET', KEYS[3], turn, ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+redis.call('EXPIRE', KEYS[3], ARGV[5])
+return {1, turn}
+`;
+
+/**
+ * KEYS chat, turns, leases, outcome. ARGV turnId, nowMs, leaseUntilMs.
+ * Returns {'ok', state}, {'wait'}, {'settled'} or {'gone'}. Heads whose lease has passed are
+ * dropped on the way: their gateway has answered Webim and their worker has given up.
+ */
+export const CLAIM = `
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('LREM', KEYS[2], 0, ARGV[1])
+  redis.call('HDEL', KEYS[3], ARGV[1])
+  return {'settled'}
+end
+while true do
+  local head = redis.call('LINDEX', KEYS[2], 0)
+  if not head then return {'gone'} end
+  if head == ARGV[1] then
+    redis.call('HSET', KEYS[3], head, ARGV[3])
+    return {'ok', redis.call('HGET', KEYS[1], 'state') or ''}
+  end
+  local lease = tonumber(redis.call('HGET', KEYS[3], head) or '0')
+  if lease > tonumber(ARGV[2]) then return {'wait'} end
+  redis.call('LPOP', KEYS[2])
+  redis.call('HDEL', KEYS[3], head)
+end
+`;
+
+/**
+ * KEYS chat, turns, leases, outcome. ARGV turnId, stateJson ('' keeps the state), outcomeJson,
+ * outcomeTtlMs, chatTtlSec, replyChannel, replyMessage, handoffJson ('' clears it).
+ * Returns 'ok', 'lost' (no longer the head) or 'late' (the gateway handed off first).
+ */
+export const COMMIT = `
+if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return 'lost' end
+redis.call('LPOP', KEYS[2])
+redis.call('HDEL', KEYS[3], ARGV[1])
+if not redis.call('SET', KEYS[4], ARGV[3], 'NX', 'PX', ARGV[4]) then return 'late' end
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
+if ARGV[8] ~= '' then
+  redis.call('HSET', KEYS[1], 'handoff', ARGV[8])
+else
+  redis.call('HDEL', KEYS[1], 'handoff')
+end
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('PUBLISH', ARGV[6], ARGV[7])
+return 'ok'
+`;
+
+/**
+ * KEYS chat, outcome. ARGV outcomeJson (a hand-off), outcomeTtlMs, handoffJson, chatTtlSec.
+ * Returns nil when the hand-off was recorded, or the outcome that was already there.
+ */
+export const SETTLE = `
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'handoff', ARGV[3])
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+  return false
+end
+return redis.call('GET', KEYS[2])
+`;

@@ -1,0 +1,48 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import type { SharedEnv } from '@app/config';
+import { REDACT_PATHS, redactUrl } from './redact';
+
+function pretty(env: SharedEnv): boolean {
+  if (env.LOG_FORMAT !== 'auto') return env.LOG_FORMAT === 'pretty';
+  return env.NODE_ENV === 'development' && process.stdout.isTTY === true;
+}
+
+/**
+ * pino for every app: JSON lines in production, readable lines for a person at a terminal.
+ * Webhook requests are not access-logged one by one (the turn's own log line says more, and
+ * thousands of lines a second would cost more than the turn); everything else is.
+ */
+@Module({})
+export class AppLoggerModule {
+  static forApp<T extends SharedEnv>(app: string, envClass: new () => T): DynamicModule {
+    return {
+      module: AppLoggerModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [envClass],
+          useFactory: (env: T) => ({
+            pinoHttp: {
+              level: env.LOG_LEVEL,
+              base: { app },
+              redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+              transport: pretty(env)
+                ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+                : undefined,
+              autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/webim/') === true },
+              serializers: {
+                req: (req: { id?: unknown; method?: string; url?: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: redactUrl(req.url),
+                }),
+              },
+            },
+          }),
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}

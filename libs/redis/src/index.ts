@@ -1,0 +1,3 @@
+export * from './redis-options';
+export * from './redis-client';
+export * from './local-redis-server';

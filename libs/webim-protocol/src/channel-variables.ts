@@ -1,0 +1,36 @@
+import type { WebimVisitorDto } from './webim-request.dto';
+
+// Channel variables of the seeds' platforms (docs/scenario-language.md lists them). A field that
+// is absent from the request leaves its variable unset rather than set to "".
+
+export function chatVariables(chatId: string): Record<string, string> {
+  return { channel_conversation_id: chatId, channel_chat_id: `${chatId}|webim` };
+}
+
+function locationText(location: unknown): string | undefined {
+  if (typeof location === 'string') return location;
+  if (location && typeof location === 'object') {
+    const address = (location as { address?: unknown }).address;
+    if (typeof address === 'string') return address;
+  }
+  return undefined;
+}
+
+export function visitorVariables(
+  visitor: WebimVisitorDto | undefined,
+  requestLocation?: unknown,
+): Record<string, string> {
+  const vars: Record<string, string> = {};
+  const put = (name: string, value: unknown) => {
+    if (typeof value === 'string' && value !== '') vars[name] = value;
+    else if (typeof value === 'number') vars[name] = String(value);
+  };
+  put('channel_visitor_id', visitor?.id);
+  put('channel_visitor_firstname', visitor?.firstname);
+  put('channel_visitor_lastname', visitor?.lastname);
+  put('channel_visitor_account', visitor?.username);
+  put('channel_visitor_phone', visitor?.phone);
+  put('channel_visitor_email', visitor?.email);
+  put('channel_visitor_location', locationText(visitor?.location) ?? locationText(requestLocation));
+  return vars;
+}

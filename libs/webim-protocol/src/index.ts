@@ -1,0 +1,5 @@
+export * from './webim-request.dto';
+export * from './webim-response';
+export * from './parse-webim-request';
+export * from './channel-variables';
+export * from './to-webim-response';

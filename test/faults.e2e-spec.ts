@@ -1,0 +1,182 @@
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { TURN_QUEUE, turnJobId } from '@app/conversation';
+import { HANGING_AGENT } from './support/agents';
+import { TestStack } from './support/test-stack';
+import { transcript } from './support/webim-client';
+import { waitFor } from './support/wait-for';
+
+// Whatever fails, Webim gets a valid answer inside the budget: the bot's, or the hand-off.
+
+const BUDGET = 800;
+
+describe('no worker running', () => {
+  let stack: TestStack;
+  afterAll(() => stack.close());
+
+  it('hands off within REPLY_BUDGET_MS + 250 ms, and the late job never runs', async () => {
+    stack = await TestStack.start({ workers: 0, env: { REPLY_BUDGET_MS: String(BUDGET) } });
+    const webim = stack.webim(await stack.demoWebhookUrl());
+    const exchange = await webim.newChat('no-worker');
+    expect(exchange.status).toBe(200);
+    expect(exchange.body).toEqual({ has_answer: false });
+    expect(exchange.ms).toBeGreaterThanOrEqual(BUDGET - 5);
+    expect(exchange.ms).toBeLessThan(BUDGET + 250);
+    expect(stack.gateway.logs()).toMatch(/"reason":"timeout"/);
+
+    // A worker that starts later finds the job past its deadline and does not run it.
+    const queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    const events = new QueueEvents(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    await events.waitUntilReady();
+    const [jobId] = (await queue.getJobs(['wait'])).map((j) => j.id!);
+    await stack.startWorker();
+    const result = await (await queue.getJob(jobId))!.waitUntilFinished(events, 10_000);
+    expect(result).toEqual({ status: 'expired' });
+    const { conversation, handoff } = await stack.conversations.read('demo', 'no-worker');
+    expect(conversation).toBeNull();
+    expect(handoff).toMatchObject({ reason: 'timeout' });
+    await events.close();
+    await queue.close();
+  });
+});
+
+describe('a scenario step that hangs', () => {
+  let stack: TestStack;
+  let queue: Queue;
+  let events: QueueEvents;
+  afterAll(async () => {
+    await events.close();
+    await queue.close();
+    await stack.close();
+  });
+
+  it('hands off within the budget, and the late result changes nothing', async () => {
+    stack = await TestStack.start({ env: { REPLY_BUDGET_MS: String(BUDGET) } });
+    queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    events = new QueueEvents(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    await events.waitUntilReady();
+    const webim = stack.webim(await stack.addChannel('hanging', HANGING_AGENT));
+
+    expect(transcript((await webim.newChat('h1')).body)).toEqual(['ready']);
+    expect(transcript((await webim.say('h1', 'one')).body)).toEqual(['echo one (previous hang marker: )']);
+    const before = await stack.conversations.read('hanging', 'h1');
+
+    const hung = await webim.say('h1', 'hang');
+    expect(hung.body).toEqual({ has_answer: false });
+    expect(hung.ms).toBeLessThan(BUDGET + 250);
+
+    // The worker finishes the pause after the gateway answered: its commit must be refused.
+    const gen = await stack.client.hget('wg:chat:{hanging:h1}', 'gen');
+    const jobId = turnJobId('hanging', 'h1', `${gen}-3`); // new_chat, "one", then "hang"
+    expect(before.conversation).not.toBeNull();
+    const result = await (await queue.getJob(jobId))!.waitUntilFinished(events, 10_000);
+    expect(result).toMatchObject({ status: 'late' });
+
+    const after = await stack.conversations.read('hanging', 'h1');
+    expect(after.conversation).toEqual(before.conversation);
+    expect(after.handoff).toMatchObject({ reason: 'timeout' });
+
+    // The conversation goes on from where it was: the hung branch left no trace.
+    expect(transcript((await webim.say('h1', 'two')).body)).toEqual(['echo two (previous hang marker: )']);
+    expect(stack.gateway.logs()).toMatch(/"reason":"timeout"/);
+  });
+});
+
+describe('Redis stopped mid-run', () => {
+  let stack: TestStack;
+  afterAll(() => stack.close());
+
+  it('hands off well under the budget, and recovers by itself when Redis returns', async () => {
+    stack = await TestStack.start({
+      persistentRedis: true,
+      env: { BREAKER_RESET_MS: '300', BREAKER_VOLUME_THRESHOLD: '3' },
+    });
+    const webim = stack.webim(await stack.demoWebhookUrl());
+    expect((await webim.newChat('r1')).body.has_answer).toBe(true);
+
+    await stack.redis.stop();
+    for (let i = 0; i < 6; i++) {
+      const exchange = await webim.say('r1', `while down ${i}`);
+      expect(exchange.status).toBe(200);
+      expect(exchange.body).toEqual({ has_answer: false });
+      expect(exchange.ms).toBeLessThan(500);
+    }
+    expect(stack.gateway.logs()).toMatch(/"reason":"redis_unavailable"/);
+    expect(stack.gateway.logs()).toMatch(/"reason":"breaker_open"/);
+
+    await stack.redis.restart();
+    // No event tells us the gateway has reconnected and its breaker let a trial through: ask again.
+    const answered = await waitFor(
+      'a conversation to work again',
+      async () => {
+        const exchange = await webim.newChat('r2');
+        return exchange.body.has_answer ? exchange : undefined;
+      },
+      { timeoutMs: 15_000, everyMs: 100 },
+    );
+    expect(answered.status).toBe(200);
+    expect(stack.gateway.alive).toBe(true);
+    expect(stack.workers[0].alive).toBe(true);
+  });
+});
+
+describe('circuit breaker', () => {
+  let stack: TestStack;
+  let monitor: Redis;
+  afterAll(async () => {
+    monitor?.disconnect();
+    await stack.close();
+  });
+
+  it('opens after repeated failures, fails fast without Redis, and closes after a good trial', async () => {
+    const budget = 300;
+    stack = await TestStack.start({
+      workers: 0,
+      env: { REPLY_BUDGET_MS: String(budget), BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_MS: '1500' },
+    });
+    const webim = stack.webim(await stack.demoWebhookUrl());
+    for (let i = 0; i < 3; i++) {
+      const exchange = await webim.newChat(`b${i}`);
+      expect(exchange.body).toEqual({ has_answer: false });
+      expect(exchange.ms).toBeGreaterThanOrEqual(budget - 5);
+    }
+    await waitFor('the breaker to open', () => /"breaker":"open"/.test(stack.gateway.logs()));
+
+    // Record every command the gateway's connections send while the breaker is open.
+    const clients = await stack.client.client('LIST');
+    const gatewayAddrs = String(clients)
+      .split('\n')
+      .filter((line) => / name=gateway:(commands|queue) /.test(line))
+      .map((line) => /addr=(\S+)/.exec(line)![1]);
+    expect(gatewayAddrs.length).toBeGreaterThanOrEqual(2);
+    monitor = await stack.client.monitor();
+    const seen: string[] = [];
+    let markerSeen = false;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (gatewayAddrs.includes(source)) seen.push(args[0]);
+      if (args[0]?.toLowerCase() === 'ping' && args[1] === 'marker') markerSeen = true;
+    });
+
+    for (let i = 0; i < 5; i++) {
+      const exchange = await webim.newChat(`open${i}`);
+      expect(exchange.body).toEqual({ has_answer: false });
+      expect(exchange.ms).toBeLessThan(50);
+    }
+    expect(stack.gateway.logs()).toMatch(/"reason":"breaker_open"/);
+    // A marker command through the monitor proves it has delivered everything before it.
+    await stack.client.ping('marker');
+    await waitFor('the monitor to see the marker', () => markerSeen);
+    expect(seen).toEqual([]);
+
+    // A worker comes back; after the reset time the breaker lets a trial through and closes.
+    await stack.startWorker();
+    await waitFor('the breaker to half-open', () => /"breaker":"halfOpen"/.test(stack.gateway.logs()), {
+      timeoutMs: 5000,
+    });
+    const trial = await webim.newChat('trial');
+    expect(trial.body.has_answer).toBe(true);
+    await waitFor('the breaker to close', () => /"breaker":"close"/.test(stack.gateway.logs()));
+    const after = await webim.newChat('after');
+    expect(after.body.has_answer).toBe(true);
+  });
+});

@@ -1,0 +1,109 @@
+import { Queue } from 'bullmq';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TURN_QUEUE } from '@app/conversation';
+import { compileAgent, ConversationState, runTurn, TurnInput } from '@app/scenario';
+import { chatVariables, toWebimResponse } from '@app/webim-protocol';
+import { COUNTING_AGENT } from './support/agents';
+import { TestStack } from './support/test-stack';
+import { WebimClient } from './support/webim-client';
+
+// Per-chat order across workers: turns of one chat never overlap and run in arrival order,
+// whatever the number of workers and their concurrency.
+
+describe('per-chat order with two workers', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await TestStack.start({ workers: 2 });
+  });
+  afterAll(() => stack.close());
+
+  it('gives every chat of many in parallel the answers of a sequential run', async () => {
+    const webim = stack.webim(await stack.demoWebhookUrl());
+    const demo = compileAgent(readFileSync(join(__dirname, '../agents/demo.yaml'), 'utf8')).agent;
+    type Step = ['say', string] | ['press', string, string];
+    const script: Step[] = [
+      ['say', 'what are your opening hours?'],
+      ['press', 'delivery', 'Delivery'],
+      ['say', 'blah blah'],
+      ['press', 'hours', 'Opening hours'],
+      ['say', 'do you deliver?'],
+    ];
+
+    // The expected answers: the same requests through the pure interpreter, one at a time.
+    const expected = (chatId: string) => {
+      let state: ConversationState | null = null;
+      const vars = chatVariables(chatId);
+      const inputs: TurnInput[] = [
+        { kind: 'chat_started', vars: { ...vars, channel_visitor_id: `visitor-${chatId}` } },
+        ...script.map(
+          (s): TurnInput =>
+            s[0] === 'say' ? { kind: 'text', text: s[1], vars } : { kind: 'button', id: s[1], text: s[2], vars },
+        ),
+      ];
+      return inputs.map((input) => {
+        const result = runTurn(demo, state, input, { maxSteps: 1000 });
+        state = result.state;
+        return toWebimResponse(result.messages, result.handoff !== null);
+      });
+    };
+
+    const chats = Array.from({ length: 40 }, (_, i) => `order-${i}`);
+    const actual = await Promise.all(
+      chats.map(async (chatId) => {
+        const answers = [(await webim.newChat(chatId)).body];
+        for (const step of script) {
+          const exchange = step[0] === 'say' ? await webim.say(chatId, step[1]) : await webim.press(chatId, step[1], step[2]);
+          answers.push(exchange.body);
+        }
+        return answers;
+      }),
+    );
+    chats.forEach((chatId, i) => expect(actual[i]).toEqual(expected(chatId)));
+
+    // Both workers took part.
+    const queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    const jobs = await queue.getJobs(['completed'], 0, 1000);
+    await queue.close();
+    expect(new Set(jobs.map((j) => j.processedBy)).size).toBe(2);
+  });
+
+  it('runs concurrent requests of one chat one at a time, in arrival order', async () => {
+    const webim = stack.webim(await stack.addChannel('counting', COUNTING_AGENT));
+    await webim.newChat('burst');
+    // Requests sent without waiting: each must see all turns admitted before it, and no two
+    // may see the same history (that would mean they ran at the same time).
+    const sent = Array.from({ length: 12 }, (_, i) => `m${i}`);
+    const answers = await Promise.all(sent.map((text) => webim.say('burst', text)));
+    const logs = answers.map((a) => (a.body.has_answer ? (a.body.messages[0] as { text: string }).text : ''));
+    const byLength = [...logs].sort((a, b) => a.length - b.length);
+    byLength.forEach((log, i) => {
+      expect(log.split(';').filter(Boolean)).toHaveLength(i + 1);
+      if (i > 0) expect(log.startsWith(byLength[i - 1])).toBe(true);
+    });
+    // The final history holds every message exactly once.
+    const final = byLength[byLength.length - 1].split(';').filter(Boolean);
+    expect([...final].sort()).toEqual([...sent].sort());
+
+    // ...and in arrival order: the order the gateway admitted them (their turn sequence).
+    const queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    const jobs = (await queue.getJobs(['completed'], 0, 1000)).filter(
+      (j) => j.data.channelId === 'counting' && j.data.input.kind === 'text',
+    );
+    await queue.close();
+    const admitted = jobs
+      .sort((a, b) => Number(a.data.turnId.split('-')[1]) - Number(b.data.turnId.split('-')[1]))
+      .map((j) => (j.data.input as { text: string }).text);
+    expect(final).toEqual(admitted);
+  });
+
+  it('runs a re-sent request once and gives both copies the same answer', async () => {
+    const webim: WebimClient = stack.webim(await stack.addChannel('counting2', COUNTING_AGENT));
+    await webim.newChat('resend');
+    const [first, second] = await Promise.all([webim.say('resend', 'once'), webim.say('resend', 'once')]);
+    expect(first.body).toEqual(second.body);
+    expect(first.body).toEqual({ has_answer: true, messages: [{ kind: 'operator', text: 'once;' }] });
+    const third = await webim.say('resend', 'twice');
+    expect(third.body).toEqual({ has_answer: true, messages: [{ kind: 'operator', text: 'once;twice;' }] });
+  });
+});

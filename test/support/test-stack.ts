@@ -1,0 +1,187 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { CatalogStore, newWebhookToken } from '@app/catalog';
+import { ConversationStore } from '@app/conversation';
+import { freePort, LocalRedisServer } from '@app/redis';
+import { WebimClient } from './webim-client';
+
+const DIST = join(__dirname, '../../dist/apps');
+
+export interface StackOptions {
+  workers?: number;
+  /** Extra environment for the gateway and workers (e.g. REPLY_BUDGET_MS). */
+  env?: Record<string, string>;
+  /** Keep Redis data on disk so that a Redis restart keeps channels and conversations. */
+  persistentRedis?: boolean;
+}
+
+/** A process of the stack, its output going to a log file the test can read. */
+export class StackProcess {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly logFile: string,
+  ) {}
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.alive) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill(signal);
+    await exited;
+  }
+
+  logs(): string {
+    return readFileSync(this.logFile, 'utf8');
+  }
+}
+
+/**
+ * The real product for end-to-end tests: its own redis-server on a free port, a gateway and
+ * workers started from dist/ (build first), talking over real HTTP, Redis and BullMQ.
+ */
+export class TestStack {
+  readonly adminToken = randomBytes(24).toString('base64url');
+  readonly logDir = mkdtempSync(join(tmpdir(), 'wg-test-'));
+  readonly workers: StackProcess[] = [];
+  gateway!: StackProcess;
+  redis!: LocalRedisServer;
+  port!: number;
+  /** Direct Redis access for arranging and inspecting state. */
+  client!: Redis;
+  catalog!: CatalogStore;
+  conversations!: ConversationStore;
+  private started = 0;
+
+  private constructor(private readonly options: StackOptions) {}
+
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const stack = new TestStack(options);
+    stack.redis = await LocalRedisServer.start(
+      options.persistentRedis ? { dataDir: mkdtempSync(join(stack.logDir, 'redis-')) } : {},
+    );
+    stack.port = await freePort();
+    stack.client = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
+    stack.client.on('error', () => undefined);
+    stack.catalog = new CatalogStore(stack.client, 'wg');
+    stack.conversations = new ConversationStore(stack.client, {
+      keyPrefix: 'wg',
+      conversationTtlSec: 3600,
+      outcomeTtlMs: 60_000,
+    });
+    stack.gateway = await stack.spawn('gateway');
+    for (let i = 0; i < (options.workers ?? 1); i++) await stack.startWorker();
+    return stack;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'debug',
+      REDIS_URL: this.redis.url,
+      PORT: String(this.port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: this.adminToken,
+      PUBLIC_BASE_URL: this.baseUrl,
+      DEMO_AGENT_FILE: join(__dirname, '../../agents/demo.yaml'),
+      ...this.options.env,
+    };
+  }
+
+  private async spawn(app: 'gateway' | 'worker'): Promise<StackProcess> {
+    const name = `${app}-${++this.started}`;
+    const logFile = join(this.logDir, `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    const child = fork(join(DIST, app, 'main.js'), [], {
+      env: this.env,
+      stdio: ['ignore', fd, fd, 'ipc'],
+    });
+    closeSync(fd);
+    const process = new StackProcess(name, child, logFile);
+    await new Promise<void>((resolve, reject) => {
+      child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());
+      child.once('exit', (code) =>
+        reject(new Error(`${name} exited (${code}) while starting:\n${process.logs().slice(-3000)}`)),
+      );
+    });
+    return process;
+  }
+
+  async startWorker(): Promise<StackProcess> {
+    const worker = await this.spawn('worker');
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async stopWorkers(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.kill(signal)));
+  }
+
+  /** The management API, authenticated. */
+  async api(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${this.adminToken}`, ...(init.headers ?? {}) },
+    });
+  }
+
+  /** The demo channel's webhook URL, as an admin reads it from the API. */
+  async demoWebhookUrl(): Promise<string> {
+    const channels = (await (await this.api('/api/channels')).json()) as { id: string; webhookUrl: string }[];
+    const demo = channels.find((c) => c.id === 'demo');
+    if (!demo) throw new Error('no demo channel');
+    return demo.webhookUrl;
+  }
+
+  /**
+   * Stores an agent and an active channel for it, and returns the webhook URL once the gateway
+   * serves it (GET /api/channels refreshes the gateway's registry before answering).
+   */
+  async addChannel(id: string, agentSource: string): Promise<string> {
+    await this.catalog.putAgent(id, agentSource);
+    const now = new Date().toISOString();
+    await this.catalog.createChannelIfAbsent({
+      id,
+      name: id,
+      agentId: id,
+      status: 'active',
+      token: newWebhookToken(),
+      createdAt: now,
+      updatedAt: now,
+    });
+    const channels = (await (await this.api('/api/channels')).json()) as { id: string; webhookUrl: string }[];
+    return channels.find((c) => c.id === id)!.webhookUrl;
+  }
+
+  webim(webhookUrl: string): WebimClient {
+    return new WebimClient(webhookUrl);
+  }
+
+  /** Every log line of every process so far. */
+  allLogs(): string {
+    return readdirSync(this.logDir)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => readFileSync(join(this.logDir, f), 'utf8'))
+      .join('\n');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.gateway?.kill('SIGTERM'), ...this.workers.map((w) => w.kill('SIGTERM'))]);
+    this.client?.disconnect();
+    await this.redis?.stop();
+  }
+}
