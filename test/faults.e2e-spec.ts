@@ -26,7 +26,10 @@ describe('no worker running', () => {
 
     // A worker that starts later finds the job past its deadline and does not run it.
     const queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
-    const events = new QueueEvents(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    const events = new QueueEvents(TURN_QUEUE, {
+      connection: { url: stack.redis.url },
+      prefix: '{wg}',
+    });
     await events.waitUntilReady();
     const [jobId] = (await queue.getJobs(['wait'])).map((j) => j.id!);
     await stack.startWorker();
@@ -58,7 +61,9 @@ describe('a scenario step that hangs', () => {
     const webim = stack.webim(await stack.addChannel('hanging', HANGING_AGENT));
 
     expect(transcript((await webim.newChat('h1')).body)).toEqual(['ready']);
-    expect(transcript((await webim.say('h1', 'one')).body)).toEqual(['echo one (previous hang marker: )']);
+    expect(transcript((await webim.say('h1', 'one')).body)).toEqual([
+      'echo one (previous hang marker: )',
+    ]);
     const before = await stack.conversations.read('hanging', 'h1');
 
     const hung = await webim.say('h1', 'hang');
@@ -77,7 +82,9 @@ describe('a scenario step that hangs', () => {
     expect(after.handoff).toMatchObject({ reason: 'timeout' });
 
     // The conversation goes on from where it was: the hung branch left no trace.
-    expect(transcript((await webim.say('h1', 'two')).body)).toEqual(['echo two (previous hang marker: )']);
+    expect(transcript((await webim.say('h1', 'two')).body)).toEqual([
+      'echo two (previous hang marker: )',
+    ]);
     expect(stack.gateway.logs()).toMatch(/"reason":"timeout"/);
   });
 });
@@ -132,7 +139,11 @@ describe('circuit breaker', () => {
     const budget = 300;
     stack = await TestStack.start({
       workers: 0,
-      env: { REPLY_BUDGET_MS: String(budget), BREAKER_VOLUME_THRESHOLD: '3', BREAKER_RESET_MS: '1500' },
+      env: {
+        REPLY_BUDGET_MS: String(budget),
+        BREAKER_VOLUME_THRESHOLD: '3',
+        BREAKER_RESET_MS: '1500',
+      },
     });
     const webim = stack.webim(await stack.demoWebhookUrl());
     for (let i = 0; i < 3; i++) {
@@ -170,9 +181,13 @@ describe('circuit breaker', () => {
 
     // A worker comes back; after the reset time the breaker lets a trial through and closes.
     await stack.startWorker();
-    await waitFor('the breaker to half-open', () => /"breaker":"halfOpen"/.test(stack.gateway.logs()), {
-      timeoutMs: 5000,
-    });
+    await waitFor(
+      'the breaker to half-open',
+      () => /"breaker":"halfOpen"/.test(stack.gateway.logs()),
+      {
+        timeoutMs: 5000,
+      },
+    );
     const trial = await webim.newChat('trial');
     expect(trial.body.has_answer).toBe(true);
     await waitFor('the breaker to close', () => /"breaker":"close"/.test(stack.gateway.logs()));

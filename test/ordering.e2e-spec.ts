@@ -36,9 +36,10 @@ describe('per-chat order with two workers', () => {
       const vars = chatVariables(chatId);
       const inputs: TurnInput[] = [
         { kind: 'chat_started', vars: { ...vars, channel_visitor_id: `visitor-${chatId}` } },
-        ...script.map(
-          (s): TurnInput =>
-            s[0] === 'say' ? { kind: 'text', text: s[1], vars } : { kind: 'button', id: s[1], text: s[2], vars },
+        ...script.map((s): TurnInput =>
+          s[0] === 'say'
+            ? { kind: 'text', text: s[1], vars }
+            : { kind: 'button', id: s[1], text: s[2], vars },
         ),
       ];
       return inputs.map((input) => {
@@ -53,7 +54,10 @@ describe('per-chat order with two workers', () => {
       chats.map(async (chatId) => {
         const answers = [(await webim.newChat(chatId)).body];
         for (const step of script) {
-          const exchange = step[0] === 'say' ? await webim.say(chatId, step[1]) : await webim.press(chatId, step[1], step[2]);
+          const exchange =
+            step[0] === 'say'
+              ? await webim.say(chatId, step[1])
+              : await webim.press(chatId, step[1], step[2]);
           answers.push(exchange.body);
         }
         return answers;
@@ -75,7 +79,9 @@ describe('per-chat order with two workers', () => {
     // may see the same history (that would mean they ran at the same time).
     const sent = Array.from({ length: 12 }, (_, i) => `m${i}`);
     const answers = await Promise.all(sent.map((text) => webim.say('burst', text)));
-    const logs = answers.map((a) => (a.body.has_answer ? (a.body.messages[0] as { text: string }).text : ''));
+    const logs = answers.map((a) =>
+      a.body.has_answer ? (a.body.messages[0] as { text: string }).text : '',
+    );
     const byLength = [...logs].sort((a, b) => a.length - b.length);
     byLength.forEach((log, i) => {
       expect(log.split(';').filter(Boolean)).toHaveLength(i + 1);
@@ -100,10 +106,19 @@ describe('per-chat order with two workers', () => {
   it('runs a re-sent request once and gives both copies the same answer', async () => {
     const webim: WebimClient = stack.webim(await stack.addChannel('counting2', COUNTING_AGENT));
     await webim.newChat('resend');
-    const [first, second] = await Promise.all([webim.say('resend', 'once'), webim.say('resend', 'once')]);
+    const [first, second] = await Promise.all([
+      webim.say('resend', 'once'),
+      webim.say('resend', 'once'),
+    ]);
     expect(first.body).toEqual(second.body);
-    expect(first.body).toEqual({ has_answer: true, messages: [{ kind: 'operator', text: 'once;' }] });
+    expect(first.body).toEqual({
+      has_answer: true,
+      messages: [{ kind: 'operator', text: 'once;' }],
+    });
     const third = await webim.say('resend', 'twice');
-    expect(third.body).toEqual({ has_answer: true, messages: [{ kind: 'operator', text: 'once;twice;' }] });
+    expect(third.body).toEqual({
+      has_answer: true,
+      messages: [{ kind: 'operator', text: 'once;twice;' }],
+    });
   });
 });

@@ -28,16 +28,28 @@ describe('webhook input', () => {
   };
   const chatKeys = (chatId = 'c1') => stack.client.keys(`wg:chat:{demo:${chatId}}*`);
 
-  async function expectRejected(body: string, status: number, headers: Record<string, string> = {}) {
+  async function expectRejected(
+    body: string,
+    status: number,
+    headers: Record<string, string> = {},
+  ) {
     const before = await jobCount();
     const response = await fetch(webim.webhookUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
     });
-    const answer = (await response.json()) as { statusCode: number; error: string; message: string };
+    const answer = (await response.json()) as {
+      statusCode: number;
+      error: string;
+      message: string;
+    };
     expect(response.status).toBe(status);
-    expect(answer).toMatchObject({ statusCode: status, error: expect.any(String), message: expect.any(String) });
+    expect(answer).toMatchObject({
+      statusCode: status,
+      error: expect.any(String),
+      message: expect.any(String),
+    });
     expect(await jobCount()).toBe(before);
     expect(await chatKeys()).toEqual([]);
     return answer;
@@ -62,7 +74,12 @@ describe('webhook input', () => {
     const noChat = await expectRejected(JSON.stringify({ event: 'new_chat' }), 400);
     expect(JSON.stringify(noChat)).toContain('chat');
     const noButton = await expectRejected(
-      JSON.stringify({ event: 'new_message', chat: { id: 'c1' }, kind: 'keyboard_response', response: {} }),
+      JSON.stringify({
+        event: 'new_message',
+        chat: { id: 'c1' },
+        kind: 'keyboard_response',
+        response: {},
+      }),
       400,
     );
     expect(JSON.stringify(noButton)).toContain('response.button');
@@ -72,12 +89,20 @@ describe('webhook input', () => {
   });
 
   it('refuses a 2 MB body with 413', async () => {
-    const huge = JSON.stringify({ event: 'new_message', chat: { id: 'c1' }, kind: 'visitor', text: 'x'.repeat(2 * 1024 * 1024) });
+    const huge = JSON.stringify({
+      event: 'new_message',
+      chat: { id: 'c1' },
+      kind: 'visitor',
+      text: 'x'.repeat(2 * 1024 * 1024),
+    });
     await expectRejected(huge, 413);
   });
 
   it('refuses prototype-pollution keys', async () => {
-    await expectRejected('{"event":"new_message","chat":{"id":"c1"},"kind":"visitor","text":"x","__proto__":{"polluted":1}}', 400);
+    await expectRejected(
+      '{"event":"new_message","chat":{"id":"c1"},"kind":"visitor","text":"x","__proto__":{"polluted":1}}',
+      400,
+    );
   });
 
   it('answers an unknown event with 200 and a valid hand-off, running nothing', async () => {
@@ -85,7 +110,12 @@ describe('webhook input', () => {
     const exchange = await webim.post({ event: 'chat_closed', chat: { id: 'c-unknown' } });
     expect(exchange.status).toBe(200);
     expect(exchange.body).toEqual({ has_answer: false });
-    const unknownKind = await webim.post({ event: 'new_message', chat: { id: 'c-unknown' }, kind: 'file_visitor', url: 'x' });
+    const unknownKind = await webim.post({
+      event: 'new_message',
+      chat: { id: 'c-unknown' },
+      kind: 'file_visitor',
+      url: 'x',
+    });
     expect(unknownKind.body).toEqual({ has_answer: false });
     expect(await jobCount()).toBe(before);
     expect(await chatKeys('c-unknown')).toEqual([]);
@@ -102,7 +132,12 @@ describe('webhook input', () => {
     expect(exchange.body.has_answer).toBe(true);
     const response = await fetch(webim.webhookUrl, {
       method: 'POST',
-      body: JSON.stringify({ event: 'new_message', chat: { id: 'c-extra' }, kind: 'visitor', text: 'hello there' }),
+      body: JSON.stringify({
+        event: 'new_message',
+        chat: { id: 'c-extra' },
+        kind: 'visitor',
+        text: 'hello there',
+      }),
     });
     expect(response.status).toBe(200);
   });
@@ -122,12 +157,17 @@ describe('webhook input', () => {
   it('describes itself on GET, for an admin who opens the URL in a browser', async () => {
     const response = await fetch(webim.webhookUrl);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ method: 'POST', channel: { id: 'demo', status: 'active' } });
+    expect(await response.json()).toMatchObject({
+      method: 'POST',
+      channel: { id: 'demo', status: 'active' },
+    });
   });
 
   it('keeps the management API behind the admin token', async () => {
     expect((await fetch(`${stack.baseUrl}/api/channels`)).status).toBe(401);
-    const wrong = await fetch(`${stack.baseUrl}/api/channels`, { headers: { authorization: 'Bearer nope' } });
+    const wrong = await fetch(`${stack.baseUrl}/api/channels`, {
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized' });
     expect((await stack.api('/api/channels')).status).toBe(200);

@@ -115,7 +115,9 @@ export class TestStack {
     await new Promise<void>((resolve, reject) => {
       child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());
       child.once('exit', (code) =>
-        reject(new Error(`${name} exited (${code}) while starting:\n${process.logs().slice(-3000)}`)),
+        reject(
+          new Error(`${name} exited (${code}) while starting:\n${process.logs().slice(-3000)}`),
+        ),
       );
     });
     return process;
@@ -141,7 +143,10 @@ export class TestStack {
 
   /** The demo channel's webhook URL, as an admin reads it from the API. */
   async demoWebhookUrl(): Promise<string> {
-    const channels = (await (await this.api('/api/channels')).json()) as { id: string; webhookUrl: string }[];
+    const channels = (await (await this.api('/api/channels')).json()) as {
+      id: string;
+      webhookUrl: string;
+    }[];
     const demo = channels.find((c) => c.id === 'demo');
     if (!demo) throw new Error('no demo channel');
     return demo.webhookUrl;
@@ -163,7 +168,10 @@ export class TestStack {
       createdAt: now,
       updatedAt: now,
     });
-    const channels = (await (await this.api('/api/channels')).json()) as { id: string; webhookUrl: string }[];
+    const channels = (await (await this.api('/api/channels')).json()) as {
+      id: string;
+      webhookUrl: string;
+    }[];
     return channels.find((c) => c.id === id)!.webhookUrl;
   }
 
@@ -180,7 +188,10 @@ export class TestStack {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.gateway?.kill('SIGTERM'), ...this.workers.map((w) => w.kill('SIGTERM'))]);
+    await Promise.all([
+      this.gateway?.kill('SIGTERM'),
+      ...this.workers.map((w) => w.kill('SIGTERM')),
+    ]);
     this.client?.disconnect();
     await this.redis?.stop();
   }

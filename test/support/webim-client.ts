@@ -44,7 +44,11 @@ export class WebimClient {
 
   newChat(
     chatId: string,
-    options: { visitor?: Record<string, unknown>; messages?: unknown[]; extra?: Record<string, unknown> } = {},
+    options: {
+      visitor?: Record<string, unknown>;
+      messages?: unknown[];
+      extra?: Record<string, unknown>;
+    } = {},
   ): Promise<WebimExchange> {
     return this.post({
       event: 'new_chat',
@@ -104,6 +108,8 @@ export function assertWebimAnswer(body: unknown): asserts body is WebimAnswer {
 export function transcript(answer: WebimAnswer): string[] {
   if (!answer.has_answer) return ['<handoff>'];
   return answer.messages.map((m) =>
-    m.kind === 'operator' ? m.text : `[${m.buttons.map((r) => r.map((b) => b.id).join(',')).join('|')}]`,
+    m.kind === 'operator'
+      ? m.text
+      : `[${m.buttons.map((r) => r.map((b) => b.id).join(',')).join('|')}]`,
   );
 }

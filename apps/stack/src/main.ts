@@ -14,7 +14,9 @@ function start(app: 'gateway' | 'worker', env: NodeJS.ProcessEnv): ChildProcess 
 async function ready(child: ChildProcess, name: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     child.on('message', (message: { type?: string }) => message?.type === 'ready' && resolve());
-    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} while starting`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited with code ${code} while starting`)),
+    );
   });
 }
 

@@ -6,7 +6,9 @@ import { WorkerModule } from './worker.module';
 
 /** The script engine needs no HTTP server: an application context runs its queue workers. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();

@@ -15,12 +15,14 @@ export const SUBSCRIBER_REDIS = Symbol('SUBSCRIBER_REDIS');
       provide: COMMAND_REDIS,
       inject: [WorkerEnv],
       // Fail fast: a turn that cannot reach Redis is past saving (its gateway hands off).
-      useFactory: (env: WorkerEnv) => createRedisClient(env.REDIS_URL, 'fail-fast', 'worker:commands'),
+      useFactory: (env: WorkerEnv) =>
+        createRedisClient(env.REDIS_URL, 'fail-fast', 'worker:commands'),
     },
     {
       provide: SUBSCRIBER_REDIS,
       inject: [WorkerEnv],
-      useFactory: (env: WorkerEnv) => createRedisClient(env.REDIS_URL, 'blocking', 'worker:subscriber'),
+      useFactory: (env: WorkerEnv) =>
+        createRedisClient(env.REDIS_URL, 'blocking', 'worker:subscriber'),
     },
     {
       provide: ConversationStore,

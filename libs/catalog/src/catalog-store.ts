@@ -40,7 +40,11 @@ export class CatalogStore {
 
   /** Creates the channel unless one with its id exists; true if it was created. */
   async createChannelIfAbsent(channel: ChannelRecord): Promise<boolean> {
-    const created = await this.redis.set(this.channelKey(channel.id), JSON.stringify(channel), 'NX');
+    const created = await this.redis.set(
+      this.channelKey(channel.id),
+      JSON.stringify(channel),
+      'NX',
+    );
     if (created !== 'OK') return false;
     await this.redis.sadd(`${this.prefix}:channels`, channel.id);
     await this.notify({ kind: 'channel', id: channel.id });

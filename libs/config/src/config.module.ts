@@ -21,7 +21,11 @@ export class AppConfigModule {
         }),
       ],
       providers: [
-        { provide: cls, inject: [ConfigService], useFactory: (c: ConfigService) => c.get(VALIDATED) },
+        {
+          provide: cls,
+          inject: [ConfigService],
+          useFactory: (c: ConfigService) => c.get(VALIDATED),
+        },
       ],
       exports: [cls],
     };

@@ -1,4 +1,13 @@
-import { IsInt, IsOptional, IsString, Matches, Max, MinLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MinLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { Secret } from './validate-env';
 import { SharedEnv } from './shared.env';
 
@@ -29,7 +38,9 @@ export class GatewayEnv extends SharedEnv {
   /** How long the gateway waits for a worker before handing the chat to an operator. */
   @IsInt()
   @Min(50)
-  @Max(WEBIM_WINDOW_MS - 100, { message: `must be below Webim's ${WEBIM_WINDOW_MS} ms window minus 100 ms` })
+  @Max(WEBIM_WINDOW_MS - 100, {
+    message: `must be below Webim's ${WEBIM_WINDOW_MS} ms window minus 100 ms`,
+  })
   REPLY_BUDGET_MS: number = 4000;
 
   /** Requests in the rolling window before the breaker may open. */

@@ -39,7 +39,9 @@ export function validateEnv<T extends object>(
     const secret = new Set(secretKeys(cls));
     throw new ConfigValidationError(
       errors.map((e) =>
-        secret.has(e.property) ? describe({ ...e, value: '<redacted>' } as ValidationError) : describe(e),
+        secret.has(e.property)
+          ? describe({ ...e, value: '<redacted>' } as ValidationError)
+          : describe(e),
       ),
     );
   }

@@ -68,8 +68,14 @@ export class ConversationStore {
   ): Promise<{ turnId: string; isNew: boolean }> {
     const k = this.keys(channelId, chatId);
     const [isNew, turnId] = await this.redis.wgAdmit(
-      k.chat, k.turns, k.leases,
-      requestHash, Date.now(), deadline, dedupWindowMs, this.options.conversationTtlSec,
+      k.chat,
+      k.turns,
+      k.leases,
+      requestHash,
+      Date.now(),
+      deadline,
+      dedupWindowMs,
+      this.options.conversationTtlSec,
     );
     return { turnId, isNew: isNew === 1 };
   }
@@ -93,8 +99,11 @@ export class ConversationStore {
     const handoff: TurnReply = { messages: [], handoff: { reason } };
     const record: HandoffRecord = { reason, turnId, at: Date.now() };
     const existing = await this.redis.wgSettle(
-      k.chat, k.outcome(turnId),
-      JSON.stringify(handoff), this.options.outcomeTtlMs, JSON.stringify(record),
+      k.chat,
+      k.outcome(turnId),
+      JSON.stringify(handoff),
+      this.options.outcomeTtlMs,
+      JSON.stringify(record),
       this.options.conversationTtlSec,
     );
     return existing ? (JSON.parse(existing) as TurnReply) : null;
@@ -108,8 +117,13 @@ export class ConversationStore {
   ): Promise<ClaimResult> {
     const k = this.keys(channelId, chatId);
     const [status, state] = await this.redis.wgClaim(
-      k.chat, k.turns, k.leases, k.outcome(turnId),
-      turnId, Date.now(), leaseUntil,
+      k.chat,
+      k.turns,
+      k.leases,
+      k.outcome(turnId),
+      turnId,
+      Date.now(),
+      leaseUntil,
     );
     if (status === 'ok') {
       return { status, conversation: state ? (JSON.parse(state) as StoredConversation) : null };
@@ -137,7 +151,10 @@ export class ConversationStore {
       ? { ...args.reply.handoff, turnId: args.turnId, at: Date.now() }
       : null;
     return this.redis.wgCommit(
-      k.chat, k.turns, k.leases, k.outcome(args.turnId),
+      k.chat,
+      k.turns,
+      k.leases,
+      k.outcome(args.turnId),
       args.turnId,
       args.conversation ? JSON.stringify(args.conversation) : '',
       replyJson,
@@ -153,7 +170,11 @@ export class ConversationStore {
   async read(
     channelId: string,
     chatId: string,
-  ): Promise<{ conversation: StoredConversation | null; handoff: HandoffRecord | null; turns: number }> {
+  ): Promise<{
+    conversation: StoredConversation | null;
+    handoff: HandoffRecord | null;
+    turns: number;
+  }> {
     const k = this.keys(channelId, chatId);
     const [state, handoff, seq] = await this.redis.hmget(k.chat, 'state', 'handoff', 'seq');
     return {

@@ -28,9 +28,14 @@ export class AppLoggerModule {
               base: { app },
               redact: { paths: REDACT_PATHS, censor: '[redacted]' },
               transport: pretty(env)
-                ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+                ? {
+                    target: 'pino-pretty',
+                    options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' },
+                  }
                 : undefined,
-              autoLogging: { ignore: (req: IncomingMessage) => req.url?.startsWith('/webim/') === true },
+              autoLogging: {
+                ignore: (req: IncomingMessage) => req.url?.startsWith('/webim/') === true,
+              },
               serializers: {
                 req: (req: { id?: unknown; method?: string; url?: string }) => ({
                   id: req.id,

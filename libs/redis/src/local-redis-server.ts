@@ -68,8 +68,19 @@ export class LocalRedisServer {
       : ['--appendonly', 'no'];
     const child = spawn(
       redisBinary(this.options.binary),
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence,
-        '--maxmemory-policy', 'noeviction', '--loglevel', 'notice'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        ...persistence,
+        '--maxmemory-policy',
+        'noeviction',
+        '--loglevel',
+        'notice',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.process = child;
@@ -81,7 +92,11 @@ export class LocalRedisServer {
         if (/Ready to accept connections/.test(line)) resolve();
       });
       child.once('exit', (code) =>
-        reject(new Error(`redis-server exited with code ${code} before it was ready:\n${tail.slice(-5).join('\n')}`)),
+        reject(
+          new Error(
+            `redis-server exited with code ${code} before it was ready:\n${tail.slice(-5).join('\n')}`,
+          ),
+        ),
       );
       child.once('error', reject);
     });

@@ -12,7 +12,11 @@ export type RedisRole = 'fail-fast' | 'blocking';
 /** ioredis options, typed so that BullMQ accepts them too (its retryStrategy may not be null). */
 export type ConnectionOptions = RedisOptions & { retryStrategy: (attempt: number) => number };
 
-export function redisOptions(url: string, role: RedisRole, connectionName: string): ConnectionOptions {
+export function redisOptions(
+  url: string,
+  role: RedisRole,
+  connectionName: string,
+): ConnectionOptions {
   const parsed = new URL(url);
   const base: ConnectionOptions = {
     host: parsed.hostname || '127.0.0.1',

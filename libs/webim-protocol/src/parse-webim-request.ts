@@ -39,7 +39,9 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       path,
       // class-validator starts messages with the property name; the path already says it.
-      message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
+      message: message.startsWith(`${error.property} `)
+        ? message.slice(error.property.length + 1)
+        : message,
     }));
     return [...own, ...flatten(error.children ?? [], path)];
   });
@@ -55,7 +57,8 @@ function validated<T extends object>(cls: new () => T, body: object): T {
 /** Text of one visitor message: typed text, or the caption of the button they pressed. */
 function messageText(message: WebimMessageDto): string | undefined {
   if (message.kind === 'visitor') return message.text;
-  if (message.kind === 'keyboard_response') return message.response?.button.text ?? message.response?.button.id;
+  if (message.kind === 'keyboard_response')
+    return message.response?.button.text ?? message.response?.button.id;
   return undefined;
 }
 
@@ -96,7 +99,12 @@ export function parseWebimRequest(body: unknown): ParsedWebimRequest {
     }
     if (request.kind === 'keyboard_response') {
       const button = request.response!.button;
-      const input: TurnInput = { kind: 'button', id: button.id, text: button.text ?? button.id, vars };
+      const input: TurnInput = {
+        kind: 'button',
+        id: button.id,
+        text: button.text ?? button.id,
+        vars,
+      };
       return { kind: 'turn', event, chatId, input };
     }
     return { kind: 'unsupported', event, chatId, reason: 'unsupported_message' };

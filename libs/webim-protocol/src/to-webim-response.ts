@@ -10,7 +10,9 @@ export function toWebimResponse(messages: BotMessage[], handoff: boolean): Webim
   return {
     has_answer: true,
     messages: messages.map((m) =>
-      m.type === 'text' ? { kind: 'operator', text: m.text } : { kind: 'keyboard', buttons: m.buttons },
+      m.type === 'text'
+        ? { kind: 'operator', text: m.text }
+        : { kind: 'keyboard', buttons: m.buttons },
     ),
   };
 }

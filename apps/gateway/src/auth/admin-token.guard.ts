@@ -8,16 +8,22 @@ export class AdminTokenGuard implements CanActivate {
   private readonly expected: Buffer;
 
   constructor(env: GatewayEnv) {
-    this.expected = createHash('sha256').update(env.ADMIN_TOKEN ?? '').digest();
+    this.expected = createHash('sha256')
+      .update(env.ADMIN_TOKEN ?? '')
+      .digest();
   }
 
   canActivate(context: ExecutionContext): boolean {
     const header = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>()
       .headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const given = createHash('sha256').update(match?.[1] ?? '').digest();
+    const given = createHash('sha256')
+      .update(match?.[1] ?? '')
+      .digest();
     if (!match || !timingSafeEqual(given, this.expected)) {
-      throw new UnauthorizedException('A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required');
+      throw new UnauthorizedException(
+        'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required',
+      );
     }
     return true;
   }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CatalogChange, CatalogStore, ChannelRecord } from '@app/catalog';
@@ -35,7 +41,10 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
     });
     await this.subscriber.subscribe(this.catalog.changesChannel);
     await this.refresh();
-    this.refreshTimer = setInterval(() => void this.refresh().catch(() => undefined), FULL_REFRESH_MS);
+    this.refreshTimer = setInterval(
+      () => void this.refresh().catch(() => undefined),
+      FULL_REFRESH_MS,
+    );
     this.refreshTimer.unref();
   }
 
@@ -72,7 +81,10 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   webhookUrl(channel: ChannelRecord): string {
-    const base = (this.env.PUBLIC_BASE_URL ?? `http://localhost:${this.env.PORT}`).replace(/\/+$/, '');
+    const base = (this.env.PUBLIC_BASE_URL ?? `http://localhost:${this.env.PORT}`).replace(
+      /\/+$/,
+      '',
+    );
     return `${base}/webim/${channel.id}/${channel.token}`;
   }
 }

@@ -16,11 +16,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
         typeof response === 'string'
           ? { message: response, details: undefined }
           : (response as { message?: unknown; details?: unknown[] });
-      const text = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+      const text = Array.isArray(message)
+        ? message.join('; ')
+        : String(message ?? exception.message);
       void reply.status(status).send(errorBody(status, text, details));
       return;
     }
-    this.logger.error({ err: (exception as Error)?.message, stack: (exception as Error)?.stack }, 'Unhandled error');
+    this.logger.error(
+      { err: (exception as Error)?.message, stack: (exception as Error)?.stack },
+      'Unhandled error',
+    );
     void reply.status(500).send(errorBody(500, 'Internal error'));
   }
 }

@@ -20,12 +20,14 @@ export const INSTANCE_ID = Symbol('INSTANCE_ID');
     {
       provide: COMMAND_REDIS,
       inject: [GatewayEnv],
-      useFactory: (env: GatewayEnv) => createRedisClient(env.REDIS_URL, 'fail-fast', 'gateway:commands'),
+      useFactory: (env: GatewayEnv) =>
+        createRedisClient(env.REDIS_URL, 'fail-fast', 'gateway:commands'),
     },
     {
       provide: SUBSCRIBER_REDIS,
       inject: [GatewayEnv],
-      useFactory: (env: GatewayEnv) => createRedisClient(env.REDIS_URL, 'blocking', 'gateway:subscriber'),
+      useFactory: (env: GatewayEnv) =>
+        createRedisClient(env.REDIS_URL, 'blocking', 'gateway:subscriber'),
     },
     {
       provide: ConversationStore,

@@ -12,7 +12,10 @@ export class TurnBreakers<A, R> {
     private readonly env: GatewayEnv,
     private readonly action: (attempt: A) => Promise<R>,
     private readonly fallback: (attempt: A, error: Error) => Promise<R>,
-    private readonly onStateChange: (channelId: string, state: 'open' | 'halfOpen' | 'close') => void,
+    private readonly onStateChange: (
+      channelId: string,
+      state: 'open' | 'halfOpen' | 'close',
+    ) => void,
   ) {}
 
   for(channelId: string): CircuitBreaker<[A], R> {

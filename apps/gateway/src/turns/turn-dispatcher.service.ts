@@ -104,7 +104,8 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     const context = { channelId: channel.id, chatId, jobId: attempt.jobId, ms };
     if (reply.handoff) {
       const { reason, detail } = reply.handoff;
-      if (reason === 'bot_handoff') this.logger.log({ ...context, reason, detail }, 'Handed off by the bot');
+      if (reason === 'bot_handoff')
+        this.logger.log({ ...context, reason, detail }, 'Handed off by the bot');
       else this.logger.warn({ ...context, reason, detail }, `Handed off: ${reason}`);
     } else {
       this.logger.debug({ ...context, messages: reply.messages.length }, 'Answered');
@@ -183,7 +184,12 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     if (code === 'ETIMEDOUT') return handoff('timeout');
     if (isRedisUnavailable(error)) return handoff('redis_unavailable');
     this.logger.error(
-      { channelId: attempt.channel.id, chatId: attempt.chatId, err: error.message, stack: error.stack },
+      {
+        channelId: attempt.channel.id,
+        chatId: attempt.chatId,
+        err: error.message,
+        stack: error.stack,
+      },
       'Unexpected error while dispatching a turn',
     );
     return handoff('internal_error');

@@ -54,12 +54,17 @@ export class WebimWebhookController {
       request = parseWebimRequest(body);
     } catch (error) {
       if (error instanceof WebimRequestError) {
-        throw new BadRequestException({ message: 'Invalid Webim request', details: error.problems });
+        throw new BadRequestException({
+          message: 'Invalid Webim request',
+          details: error.problems,
+        });
       }
       throw error;
     }
-    if (channel.status !== 'active') return this.turns.refuse(channel, request.chatId, 'channel_inactive');
-    if (request.kind === 'unsupported') return this.turns.refuse(channel, request.chatId, request.reason);
+    if (channel.status !== 'active')
+      return this.turns.refuse(channel, request.chatId, 'channel_inactive');
+    if (request.kind === 'unsupported')
+      return this.turns.refuse(channel, request.chatId, request.reason);
     return this.turns.answer(channel, request.chatId, request.input);
   }
 }

@@ -42,7 +42,11 @@ export class TurnRunner {
     const leaseUntil = job.deadline + this.env.TURN_GRACE_MS;
 
     let claim = await this.store.claim(job.channelId, job.chatId, job.turnId, leaseUntil);
-    for (let wait = FIRST_WAIT_MS; claim.status === 'wait'; wait = Math.min(wait * 2, MAX_WAIT_MS)) {
+    for (
+      let wait = FIRST_WAIT_MS;
+      claim.status === 'wait';
+      wait = Math.min(wait * 2, MAX_WAIT_MS)
+    ) {
       if (Date.now() > job.deadline) return { status: 'expired' };
       await sleep(wait);
       claim = await this.store.claim(job.channelId, job.chatId, job.turnId, leaseUntil);
@@ -87,7 +91,12 @@ export class TurnRunner {
     const context = { channelId: job.channelId, chatId: job.chatId, jobId, agentId: job.agentId };
     const failed = (detail: string): Execution => {
       this.logger.warn({ ...context, detail }, 'Scenario error; handing the chat off');
-      return { conversation: null, reply: { messages: [], handoff: { reason: 'scenario_error', detail } }, steps: 0, pauseMs: 0 };
+      return {
+        conversation: null,
+        reply: { messages: [], handoff: { reason: 'scenario_error', detail } },
+        steps: 0,
+        pauseMs: 0,
+      };
     };
     let loaded;
     try {
@@ -100,10 +109,15 @@ export class TurnRunner {
     // A conversation of another agent (the channel was switched) starts afresh.
     const previous = stored?.agentId === job.agentId ? stored.state : null;
     if (stored && stored.agentId === job.agentId && stored.agentVersion !== loaded.version) {
-      this.logger.log({ ...context, from: stored.agentVersion, to: loaded.version }, 'Conversation moves to the new agent version');
+      this.logger.log(
+        { ...context, from: stored.agentVersion, to: loaded.version },
+        'Conversation moves to the new agent version',
+      );
     }
     try {
-      const result = runTurn(loaded.agent, previous, job.input, { maxSteps: this.env.SCENARIO_MAX_STEPS });
+      const result = runTurn(loaded.agent, previous, job.input, {
+        maxSteps: this.env.SCENARIO_MAX_STEPS,
+      });
       return {
         conversation: { agentId: job.agentId, agentVersion: loaded.version, state: result.state },
         reply: {

@@ -1,11 +1,13 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { hostname } from 'node:os';
 import { WorkerEnv } from '@app/config';
 import { TURN_QUEUE, TurnJobData, TurnJobResult } from '@app/conversation';
 import { TurnRunner } from './turn-runner.service';
 
-@Processor(TURN_QUEUE)
+// The worker's name shows in Bull Board ("processed by") and BullMQ's worker list.
+@Processor(TURN_QUEUE, { name: `${hostname()}:${process.pid}` })
 export class TurnProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(TurnProcessor.name);
   private lastError = 0;
@@ -26,7 +28,12 @@ export class TurnProcessor extends WorkerHost implements OnApplicationBootstrap 
     });
     this.worker.on('failed', (job, error) =>
       this.logger.error(
-        { jobId: job?.id, channelId: job?.data.channelId, chatId: job?.data.chatId, err: error.message },
+        {
+          jobId: job?.id,
+          channelId: job?.data.channelId,
+          chatId: job?.data.chatId,
+          err: error.message,
+        },
         'Turn job failed',
       ),
     );
