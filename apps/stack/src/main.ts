@@ -58,7 +58,10 @@ async function main(): Promise<void> {
       }
     });
   }
-  await Promise.all([ready(worker, 'worker'), ready(gateway, 'gateway')]);
+  await Promise.all([ready(worker, 'worker'), ready(gateway, 'gateway')]).catch((error: Error) => {
+    console.error(error.message);
+    return stop(1);
+  });
 }
 
 main().catch((error: unknown) => {

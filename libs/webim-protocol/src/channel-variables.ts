@@ -7,13 +7,13 @@ export function chatVariables(chatId: string): Record<string, string> {
   return { channel_conversation_id: chatId, channel_chat_id: `${chatId}|webim` };
 }
 
+/** The text of a location (a string, or an object's `address`); empty counts as absent. */
 function locationText(location: unknown): string | undefined {
-  if (typeof location === 'string') return location;
-  if (location && typeof location === 'object') {
-    const address = (location as { address?: unknown }).address;
-    if (typeof address === 'string') return address;
-  }
-  return undefined;
+  const text =
+    location && typeof location === 'object'
+      ? (location as { address?: unknown }).address
+      : location;
+  return typeof text === 'string' && text !== '' ? text : undefined;
 }
 
 export function visitorVariables(

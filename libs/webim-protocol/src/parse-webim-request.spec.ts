@@ -123,12 +123,8 @@ describe('parseWebimRequest', () => {
       expect(varsOf(body)).not.toHaveProperty('channel_visitor_location');
     });
 
-    // KNOWN BUG (fails on purpose): docs/scenario-language.md says "visitor.location (text, or its
-    // address), else the request's location.address", and an absent field counts as unset. But
-    // channel-variables.ts combines the two with `??`, so a visitor location of '' (or
-    // {address: ''}) is not nullish, hides the request's address, and is then dropped by `put`:
-    // the variable ends up unset although the request carries an address.
-    it('BUG: falls back to the request location when the visitor location is empty', () => {
+    // An empty visitor location counts as absent, so it must not hide the request's address.
+    it('falls back to the request location when the visitor location is empty', () => {
       for (const location of ['', { address: '' }]) {
         const body = newChat({ visitor: { id: 'v-1', location }, location: { address: 'Omsk' } });
         expect(varsOf(body).channel_visitor_location).toBe('Omsk');
@@ -224,9 +220,11 @@ describe('parseWebimRequest', () => {
       });
     });
 
-    it('uses the button id as its text when the button has none', () => {
-      const body = newMessage({ kind: 'keyboard_response', response: { button: { id: 'hours' } } });
-      expect(inputOf(body)).toMatchObject({ kind: 'button', id: 'hours', text: 'hours' });
+    it('uses the button id as its text when the button has none, or an empty one', () => {
+      for (const button of [{ id: 'hours' }, { id: 'hours', text: '' }]) {
+        const body = newMessage({ kind: 'keyboard_response', response: { button } });
+        expect(inputOf(body)).toMatchObject({ kind: 'button', id: 'hours', text: 'hours' });
+      }
     });
 
     it('answers a message of an unknown kind as unsupported, keeping the chat id', () => {

@@ -57,8 +57,9 @@ function validated<T extends object>(cls: new () => T, body: object): T {
 /** Text of one visitor message: typed text, or the caption of the button they pressed. */
 function messageText(message: WebimMessageDto): string | undefined {
   if (message.kind === 'visitor') return message.text;
+  // A button without a caption is still a choice: its id stands in for the text.
   if (message.kind === 'keyboard_response')
-    return message.response?.button.text ?? message.response?.button.id;
+    return message.response?.button.text || message.response?.button.id;
   return undefined;
 }
 
@@ -102,7 +103,7 @@ export function parseWebimRequest(body: unknown): ParsedWebimRequest {
       const input: TurnInput = {
         kind: 'button',
         id: button.id,
-        text: button.text ?? button.id,
+        text: button.text || button.id,
         vars,
       };
       return { kind: 'turn', event, chatId, input };

@@ -1,0 +1,450 @@
+import Redis from 'ioredis';
+import {
+  ConversationStore,
+  decodeReplyEnvelope,
+  replyChannel,
+  StoredConversation,
+  TurnReply,
+} from '@app/conversation';
+import { LocalRedisServer } from '@app/redis';
+
+// The turn protocol's guarantees, checked against a real redis-server. Time is never waited
+// for: an expired lease or deadline is a timestamp in the past, a live one is in the future.
+
+const CHANNEL = 'ch';
+const CHAT = 'chat-1';
+const LIVE = () => Date.now() + 60_000;
+const EXPIRED = () => Date.now() - 1;
+const WINDOW_MS = 5_000;
+
+function conversation(turns: number): StoredConversation {
+  return {
+    agentId: 'agent',
+    agentVersion: 1,
+    state: { v: 1, status: 'waiting', branch: 'main', step: turns, vars: {}, turns },
+  };
+}
+
+function answer(text: string): TurnReply {
+  return { messages: [{ type: 'text', text }], handoff: null };
+}
+
+describe('ConversationStore on a real Redis', () => {
+  let server: LocalRedisServer;
+  let redis: Redis;
+  let subscriber: Redis;
+  let n = 0;
+  let prefix: string;
+  let store: ConversationStore;
+
+  beforeAll(async () => {
+    server = await LocalRedisServer.start();
+    redis = new Redis(server.url);
+    subscriber = new Redis(server.url);
+  });
+
+  afterAll(async () => {
+    await subscriber?.quit();
+    await redis?.quit();
+    await server?.stop();
+  });
+
+  // A fresh key prefix per test, so no test sees another's chats, turns or reply channel.
+  beforeEach(() => {
+    n += 1;
+    prefix = `t${n}`;
+    store = new ConversationStore(redis, {
+      keyPrefix: prefix,
+      conversationTtlSec: 3600,
+      outcomeTtlMs: 60_000,
+    });
+  });
+
+  const admit = async (hash: string, deadline = LIVE(), chatId = CHAT, channelId = CHANNEL) =>
+    (await store.admit(channelId, chatId, hash, deadline, WINDOW_MS)).turnId;
+
+  const claim = (turnId: string, leaseUntil = LIVE(), chatId = CHAT, channelId = CHANNEL) =>
+    store.claim(channelId, chatId, turnId, leaseUntil);
+
+  const commit = (
+    turnId: string,
+    reply: TurnReply,
+    stored: StoredConversation | null = null,
+    chatId = CHAT,
+    channelId = CHANNEL,
+  ) =>
+    store.commit({
+      channelId,
+      chatId,
+      turnId,
+      conversation: stored,
+      reply,
+      replyTo: replyChannel(prefix, 'gw-1'),
+      jobId: `job-${turnId}`,
+    });
+
+  const turnList = (chatId = CHAT) => redis.lrange(store.keys(CHANNEL, chatId).turns, 0, -1);
+
+  /**
+   * Subscribes to this test's reply channel and resolves once the subscription is active:
+   * Pub/Sub keeps nothing for late subscribers. `next` is the next message published on it.
+   */
+  async function subscribeToReplies(): Promise<{ next: Promise<string> }> {
+    const channel = replyChannel(prefix, 'gw-1');
+    const next = new Promise<string>((resolve) => {
+      const onMessage = (from: string, text: string) => {
+        if (from !== channel) return;
+        subscriber.off('message', onMessage);
+        resolve(text);
+      };
+      subscriber.on('message', onMessage);
+    });
+    await subscriber.subscribe(channel);
+    return { next };
+  }
+
+  describe('admit', () => {
+    it('gives turn ids <gen>-<seq> that increase in arrival order', async () => {
+      const before = Date.now();
+      const ids = [await admit('h1'), await admit('h2'), await admit('h3')];
+      const after = Date.now();
+
+      const parsed = ids.map((id) => /^(\d+)-(\d+)$/.exec(id));
+      expect(parsed.every((m) => m !== null)).toBe(true);
+      const gens = parsed.map((m) => Number(m![1]));
+      expect(new Set(gens).size).toBe(1);
+      // The generation is the time the chat's first turn was admitted.
+      expect(gens[0]).toBeGreaterThanOrEqual(before);
+      expect(gens[0]).toBeLessThanOrEqual(after);
+      expect(parsed.map((m) => Number(m![2]))).toEqual([1, 2, 3]);
+      expect(await turnList()).toEqual(ids);
+      expect((await store.read(CHANNEL, CHAT)).turns).toBe(3);
+    });
+
+    it('gives an identical request within the dedup window the same turn, not a new one', async () => {
+      const first = await store.admit(CHANNEL, CHAT, 'same', LIVE(), WINDOW_MS);
+      const again = await store.admit(CHANNEL, CHAT, 'same', LIVE(), WINDOW_MS);
+
+      expect(first.isNew).toBe(true);
+      expect(again).toEqual({ turnId: first.turnId, isNew: false });
+      expect(await turnList()).toEqual([first.turnId]);
+    });
+
+    it('gives an identical request outside the dedup window a new turn', async () => {
+      const first = await store.admit(CHANNEL, CHAT, 'same', LIVE(), 0);
+      const again = await store.admit(CHANNEL, CHAT, 'same', LIVE(), 0);
+
+      expect(again.isNew).toBe(true);
+      expect(again.turnId).not.toBe(first.turnId);
+      expect(await turnList()).toEqual([first.turnId, again.turnId]);
+    });
+
+    it('gives a different request a new turn even within the window', async () => {
+      const first = await store.admit(CHANNEL, CHAT, 'a', LIVE(), WINDOW_MS);
+      const other = await store.admit(CHANNEL, CHAT, 'b', LIVE(), WINDOW_MS);
+
+      expect(other.isNew).toBe(true);
+      expect(other.turnId).not.toBe(first.turnId);
+    });
+
+    it('compares only with the latest request of the chat', async () => {
+      // Webim re-sends the request it is waiting on, which is always the chat's latest one.
+      const a = await admit('a');
+      await admit('b');
+      const aAgain = await store.admit(CHANNEL, CHAT, 'a', LIVE(), WINDOW_MS);
+
+      expect(aAgain.isNew).toBe(true);
+      expect(aAgain.turnId).not.toBe(a);
+    });
+  });
+
+  describe('claim', () => {
+    it('lets the head of a new chat run, with no stored conversation', async () => {
+      const t1 = await admit('h1');
+      expect(await claim(t1)).toEqual({ status: 'ok', conversation: null });
+    });
+
+    it('makes a turn wait behind a head whose lease is live', async () => {
+      const t1 = await admit('h1');
+      const t2 = await admit('h2');
+
+      expect(await claim(t2)).toEqual({ status: 'wait' });
+      expect(await turnList()).toEqual([t1, t2]);
+    });
+
+    it('drops a head whose lease has passed and lets the next turn run', async () => {
+      const t1 = await admit('h1', EXPIRED());
+      const t2 = await admit('h2');
+
+      expect(await claim(t2)).toEqual({ status: 'ok', conversation: null });
+      expect(await turnList()).toEqual([t2]);
+      expect(await redis.hexists(store.keys(CHANNEL, CHAT).leases, t1)).toBe(0);
+    });
+
+    it("extends the head's lease, so that the next turn keeps waiting past the deadline", async () => {
+      const t1 = await admit('h1', EXPIRED());
+      const t2 = await admit('h2');
+
+      expect((await claim(t1, LIVE())).status).toBe('ok');
+      expect(await claim(t2)).toEqual({ status: 'wait' });
+    });
+
+    it('answers settled for a turn the gateway handed off, and frees its place', async () => {
+      const t1 = await admit('h1');
+      const t2 = await admit('h2');
+      expect(await store.settle(CHANNEL, CHAT, t1, 'timeout')).toBeNull();
+
+      expect(await claim(t1)).toEqual({ status: 'settled' });
+      expect(await turnList()).toEqual([t2]);
+      // t1's deadline is still in the future: only its removal lets t2 run now.
+      expect(await claim(t2)).toEqual({ status: 'ok', conversation: null });
+    });
+
+    it('answers gone for a turn whose place was dropped', async () => {
+      const t1 = await admit('h1', EXPIRED());
+      const t2 = await admit('h2');
+      await claim(t2);
+      expect(await commit(t2, answer('two'))).toBe('ok');
+
+      expect(await claim(t1)).toEqual({ status: 'gone' });
+    });
+
+    it('returns the conversation committed by the previous turn', async () => {
+      const t1 = await admit('h1');
+      const t2 = await admit('h2');
+      await claim(t1);
+      await commit(t1, answer('one'), conversation(1));
+
+      expect(await claim(t2)).toEqual({ status: 'ok', conversation: conversation(1) });
+    });
+  });
+
+  describe('commit', () => {
+    it('stores the conversation and publishes "<jobId>\\n<reply json>" on the reply channel', async () => {
+      const t1 = await admit('h1');
+      await claim(t1);
+      const replies = await subscribeToReplies();
+      const reply = answer('hello');
+
+      expect(await commit(t1, reply, conversation(1))).toBe('ok');
+
+      const message = await replies.next;
+      expect(message).toBe(`job-${t1}\n${JSON.stringify(reply)}`);
+      expect(decodeReplyEnvelope(message)).toEqual({
+        jobId: `job-${t1}`,
+        replyJson: JSON.stringify(reply),
+      });
+      expect(await store.read(CHANNEL, CHAT)).toEqual({
+        conversation: conversation(1),
+        handoff: null,
+        turns: 1,
+      });
+      expect(await turnList()).toEqual([]);
+    });
+
+    it('records the reply as the outcome of the turn', async () => {
+      const t1 = await admit('h1');
+      await claim(t1);
+      const reply: TurnReply = {
+        messages: [{ type: 'keyboard', buttons: [[{ id: 'a', text: 'A' }]] }],
+        handoff: null,
+      };
+      await commit(t1, reply, conversation(1));
+
+      expect(await store.outcome(CHANNEL, CHAT, t1)).toEqual(reply);
+      expect(await store.outcome(CHANNEL, CHAT, `${t1}0`)).toBeNull();
+    });
+
+    it('keeps the stored conversation when committed without one', async () => {
+      const t1 = await admit('h1');
+      const t2 = await admit('h2');
+      await claim(t1);
+      await commit(t1, answer('one'), conversation(1));
+      await claim(t2);
+
+      expect(await commit(t2, answer('two'), null)).toBe('ok');
+      expect((await store.read(CHANNEL, CHAT)).conversation).toEqual(conversation(1));
+    });
+
+    it("records the scenario's hand-off and clears it on the next answered turn", async () => {
+      const t1 = await admit('h1');
+      const t2 = await admit('h2');
+      await claim(t1);
+      const before = Date.now();
+      await commit(
+        t1,
+        { messages: [], handoff: { reason: 'bot_handoff', detail: 'asked for a human' } },
+        conversation(1),
+      );
+
+      const { handoff } = await store.read(CHANNEL, CHAT);
+      expect(handoff).toEqual({
+        reason: 'bot_handoff',
+        detail: 'asked for a human',
+        turnId: t1,
+        at: expect.any(Number),
+      });
+      expect(handoff!.at).toBeGreaterThanOrEqual(before);
+
+      await claim(t2);
+      await commit(t2, answer('back'), conversation(2));
+      expect((await store.read(CHANNEL, CHAT)).handoff).toBeNull();
+    });
+
+    it('answers late after the gateway handed off, changing nothing but freeing the turn', async () => {
+      const t1 = await admit('h1');
+      const t2 = await admit('h2');
+      const t3 = await admit('h3');
+      await claim(t1);
+      await commit(t1, answer('one'), conversation(1));
+      await claim(t2);
+      expect(await store.settle(CHANNEL, CHAT, t2, 'timeout')).toBeNull();
+      const replies = await subscribeToReplies();
+
+      expect(await commit(t2, answer('too late'), conversation(2))).toBe('late');
+
+      const after = await store.read(CHANNEL, CHAT);
+      expect(after.conversation).toEqual(conversation(1));
+      expect(after.handoff).toMatchObject({ reason: 'timeout', turnId: t2 });
+      expect(await store.outcome(CHANNEL, CHAT, t2)).toEqual({
+        messages: [],
+        handoff: { reason: 'timeout' },
+      });
+      expect(await claim(t3)).toEqual({ status: 'ok', conversation: conversation(1) });
+      // Replies are delivered in publish order: had the late commit published, its message
+      // would arrive before t3's.
+      await commit(t3, answer('three'), conversation(2));
+      expect(decodeReplyEnvelope(await replies.next)?.jobId).toBe(`job-${t3}`);
+    });
+
+    it('answers lost for a turn that is no longer the head, changing nothing', async () => {
+      const t1 = await admit('h1');
+      const t2 = await admit('h2');
+      // t1's worker hung past its lease; t2's claim drops it.
+      await claim(t1, EXPIRED());
+      expect((await claim(t2)).status).toBe('ok');
+
+      expect(await commit(t1, answer('one'), conversation(1))).toBe('lost');
+      expect(await store.read(CHANNEL, CHAT)).toMatchObject({ conversation: null, handoff: null });
+      expect(await store.outcome(CHANNEL, CHAT, t1)).toBeNull();
+      expect(await turnList()).toEqual([t2]);
+      expect(await commit(t2, answer('two'), conversation(2))).toBe('ok');
+    });
+
+    it('answers lost for a turn behind the head', async () => {
+      const t1 = await admit('h1');
+      const t2 = await admit('h2');
+
+      expect(await commit(t2, answer('two'), conversation(2))).toBe('lost');
+      expect(await turnList()).toEqual([t1, t2]);
+    });
+  });
+
+  describe('settle', () => {
+    it('wins over a worker that has not committed, and records the hand-off', async () => {
+      const t1 = await admit('h1');
+      const before = Date.now();
+
+      expect(await store.settle(CHANNEL, CHAT, t1, 'timeout')).toBeNull();
+
+      const { handoff } = await store.read(CHANNEL, CHAT);
+      expect(handoff).toEqual({ reason: 'timeout', turnId: t1, at: expect.any(Number) });
+      expect(handoff!.at).toBeGreaterThanOrEqual(before);
+      expect(await store.outcome(CHANNEL, CHAT, t1)).toEqual({
+        messages: [],
+        handoff: { reason: 'timeout' },
+      });
+    });
+
+    it('returns the reply of a worker that committed first, and records no hand-off', async () => {
+      const t1 = await admit('h1');
+      await claim(t1);
+      await commit(t1, answer('made it'), conversation(1));
+
+      expect(await store.settle(CHANNEL, CHAT, t1, 'timeout')).toEqual(answer('made it'));
+      expect((await store.read(CHANNEL, CHAT)).handoff).toBeNull();
+      expect(await store.outcome(CHANNEL, CHAT, t1)).toEqual(answer('made it'));
+    });
+
+    it('keeps the first hand-off when settled twice', async () => {
+      const t1 = await admit('h1');
+      await store.settle(CHANNEL, CHAT, t1, 'timeout');
+
+      expect(await store.settle(CHANNEL, CHAT, t1, 'breaker_open')).toEqual({
+        messages: [],
+        handoff: { reason: 'timeout' },
+      });
+      expect((await store.read(CHANNEL, CHAT)).handoff?.reason).toBe('timeout');
+    });
+  });
+
+  describe('chats', () => {
+    it('keep their turns and conversations apart', async () => {
+      const a1 = await admit('same', LIVE(), 'chat-a');
+      const b1 = await admit('same', LIVE(), 'chat-b');
+      const a2 = await admit('a2', LIVE(), 'chat-a');
+      await claim(a1, LIVE(), 'chat-a');
+
+      // chat-a's live head holds back chat-a only.
+      expect(await claim(a2, LIVE(), 'chat-a')).toEqual({ status: 'wait' });
+      expect(await claim(b1, LIVE(), 'chat-b')).toEqual({ status: 'ok', conversation: null });
+      await commit(b1, answer('b'), conversation(7), 'chat-b');
+
+      expect(await store.read(CHANNEL, 'chat-a')).toMatchObject({ conversation: null, turns: 2 });
+      expect(await store.read(CHANNEL, 'chat-b')).toMatchObject({
+        conversation: conversation(7),
+        turns: 1,
+      });
+      expect(await store.outcome(CHANNEL, 'chat-a', a1)).toBeNull();
+    });
+
+    it('of the same id in two channels are two chats', async () => {
+      const x = await admit('h', LIVE(), CHAT, 'ch-x');
+      const y = await admit('h', LIVE(), CHAT, 'ch-y');
+      await claim(x, LIVE(), CHAT, 'ch-x');
+
+      expect(await claim(y, LIVE(), CHAT, 'ch-y')).toEqual({ status: 'ok', conversation: null });
+      expect(await commit(y, answer('y'), conversation(1), CHAT, 'ch-y')).toBe('ok');
+      expect((await store.read('ch-x', CHAT)).conversation).toBeNull();
+    });
+
+    it.each(['a:b', '{x}', 'x}:turns', 'x}:out:1-1', '}{', ':'])(
+      'work with the id %j, apart from a chat whose keys it imitates',
+      async (chatId) => {
+        // 'x' is the chat whose key suffixes some of these ids copy.
+        const other = await admit('h', LIVE(), 'x');
+        await claim(other, LIVE(), 'x');
+
+        const t1 = await admit('h1', LIVE(), chatId);
+        const t2 = await admit('h2', LIVE(), chatId);
+        expect(await claim(t1, LIVE(), chatId)).toEqual({ status: 'ok', conversation: null });
+        expect(await claim(t2, LIVE(), chatId)).toEqual({ status: 'wait' });
+        expect(await commit(t1, answer('one'), conversation(1), chatId)).toBe('ok');
+        expect(await claim(t2, LIVE(), chatId)).toEqual({
+          status: 'ok',
+          conversation: conversation(1),
+        });
+
+        expect(await store.read(CHANNEL, chatId)).toMatchObject({
+          conversation: conversation(1),
+          turns: 2,
+        });
+        expect(await store.read(CHANNEL, 'x')).toMatchObject({ conversation: null, turns: 1 });
+        expect(await turnList('x')).toEqual([other]);
+      },
+    );
+
+    it('keep all keys of one chat under one cluster hash tag, whatever the id', () => {
+      const hashTag = (key: string) => {
+        const open = key.indexOf('{');
+        const close = key.indexOf('}', open + 1);
+        return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
+      };
+      for (const chatId of ['plain', 'a:b', '{x}', 'x}y', '}{']) {
+        const k = store.keys(CHANNEL, chatId);
+        const tags = new Set([k.chat, k.turns, k.leases, k.outcome('1-1')].map(hashTag));
+        expect(tags.size).toBe(1);
+      }
+    });
+  });
+});
