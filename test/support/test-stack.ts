@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
-import { ConversationStore } from '@app/conversation';
+import { ConversationStore, OUTCOME_TTL_MS } from '@app/conversation';
 import { freePort, LocalRedisServer } from '@app/redis';
 import { WebimClient } from './webim-client';
 
@@ -75,10 +75,15 @@ export class TestStack {
     stack.conversations = new ConversationStore(stack.client, {
       keyPrefix: 'wg',
       conversationTtlSec: 3600,
-      outcomeTtlMs: 60_000,
+      outcomeTtlMs: OUTCOME_TTL_MS,
     });
-    stack.gateway = await stack.spawn('gateway');
-    for (let i = 0; i < (options.workers ?? 1); i++) await stack.startWorker();
+    try {
+      stack.gateway = await stack.spawn('gateway');
+      for (let i = 0; i < (options.workers ?? 1); i++) await stack.startWorker();
+    } catch (error) {
+      await stack.close(); // leave no redis-server or process behind a failed start
+      throw error;
+    }
     return stack;
   }
 

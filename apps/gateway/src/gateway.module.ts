@@ -1,16 +1,16 @@
-import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { CatalogModule } from '@app/catalog';
 import { AppConfigModule, GatewayEnv } from '@app/config';
-import { TURN_QUEUE } from '@app/conversation';
+import { ConversationModule } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
-import { redisOptions } from '@app/redis';
+import { RedisClientsModule } from '@app/redis';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { ChannelsController } from './channels/channels.controller';
 import { DemoSeeder } from './channels/demo-seeder.service';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
-import { GatewayRedisModule } from './redis/gateway-redis.module';
+import { instanceIdProvider } from './turns/instance-id';
 import { ReplyListener } from './turns/reply-listener.service';
 import { TurnDispatcher } from './turns/turn-dispatcher.service';
 import { WebimWebhookController } from './webhook/webim-webhook.controller';
@@ -24,20 +24,14 @@ export class GatewayModule {
       imports: [
         AppConfigModule.forEnv(GatewayEnv),
         AppLoggerModule.forApp('gateway', GatewayEnv),
-        GatewayRedisModule,
-        BullModule.forRootAsync({
-          inject: [GatewayEnv],
-          useFactory: (env: GatewayEnv) => ({
-            // The producer fails fast: a request must be handed off, not queued, while Redis is away.
-            connection: redisOptions(env.REDIS_URL, 'fail-fast', 'gateway:queue'),
-            prefix: `{${env.KEY_PREFIX}}`,
-          }),
-        }),
-        BullModule.registerQueue({ name: TURN_QUEUE }),
+        RedisClientsModule.forApp('gateway'),
+        ConversationModule.forApp('gateway', 'fail-fast'),
+        CatalogModule,
       ],
       controllers: [WebimWebhookController, ChannelsController],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        instanceIdProvider,
         AdminTokenGuard,
         ChannelRegistry,
         DemoSeeder,

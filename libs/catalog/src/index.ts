@@ -1,2 +1,3 @@
 export * from './catalog-records';
 export * from './catalog-store';
+export * from './catalog.module';

@@ -4,6 +4,12 @@ import { ADMIT, CLAIM, COMMIT, SETTLE } from './turn-scripts';
 import { encodeReplyEnvelope } from './reply-envelope';
 import type { HandoffReason, StoredConversation, TurnReply } from './turn-contracts';
 
+/**
+ * How long a turn's outcome is kept: longer than any re-send of its request can come
+ * (REQUEST_DEDUP_WINDOW_MS is at most 60 s), short enough to cost little memory.
+ */
+export const OUTCOME_TTL_MS = 90_000;
+
 export interface ConversationStoreOptions {
   keyPrefix: string;
   conversationTtlSec: number;

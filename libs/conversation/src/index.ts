@@ -2,3 +2,4 @@ export * from './turn-contracts';
 export * from './conversation-keys';
 export * from './conversation-store';
 export * from './reply-envelope';
+export * from './conversation.module';

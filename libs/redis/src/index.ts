@@ -1,3 +1,4 @@
 export * from './redis-options';
 export * from './redis-client';
+export * from './redis-clients.module';
 export * from './local-redis-server';

@@ -9,7 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CatalogChange, CatalogStore, ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
-import { SUBSCRIBER_REDIS } from '../redis/gateway-redis.module';
+import { SUBSCRIBER_REDIS } from '@app/redis';
 
 const FULL_REFRESH_MS = 30_000;
 

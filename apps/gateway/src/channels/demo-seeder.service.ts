@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { compileAgent } from '@app/scenario';
-import { waitUntilReady } from '@app/redis';
-import { COMMAND_REDIS } from '../redis/gateway-redis.module';
+import { COMMAND_REDIS, waitUntilReady } from '@app/redis';
 
 export const DEMO_ID = 'demo';
 

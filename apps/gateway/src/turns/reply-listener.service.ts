@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { Redis } from 'ioredis';
 import { GatewayEnv } from '@app/config';
 import { decodeReplyEnvelope, replyChannel, TurnReply } from '@app/conversation';
-import { INSTANCE_ID, SUBSCRIBER_REDIS } from '../redis/gateway-redis.module';
+import { SUBSCRIBER_REDIS } from '@app/redis';
+import { INSTANCE_ID } from './instance-id';
 
 type Deliver = (reply: TurnReply) => void;
 

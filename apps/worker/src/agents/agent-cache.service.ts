@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { CatalogChange, CatalogStore } from '@app/catalog';
+import { SUBSCRIBER_REDIS } from '@app/redis';
 import { compileAgent, CompiledAgent } from '@app/scenario';
-import { SUBSCRIBER_REDIS } from '../worker-redis.module';
 
 export interface LoadedAgent {
   id: string;

@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { SharedEnv } from '@app/config';
+import { COMMAND_REDIS } from '@app/redis';
+import { CatalogStore } from './catalog-store';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: CatalogStore,
+      inject: [COMMAND_REDIS, SharedEnv],
+      useFactory: (redis: Redis, env: SharedEnv) => new CatalogStore(redis, env.KEY_PREFIX),
+    },
+  ],
+  exports: [CatalogStore],
+})
+export class CatalogModule {}
