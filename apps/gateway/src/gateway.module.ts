@@ -1,11 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CatalogModule } from '@app/catalog';
 import { AppConfigModule, GatewayEnv } from '@app/config';
 import { ConversationModule } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
-import { AdminTokenGuard } from './auth/admin-token.guard';
+import { AgentsController } from './agents/agents.controller';
+import { AdminAuthMiddleware } from './auth/admin-auth.middleware';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { ChannelsController } from './channels/channels.controller';
 import { DemoSeeder } from './channels/demo-seeder.service';
@@ -16,7 +17,7 @@ import { TurnDispatcher } from './turns/turn-dispatcher.service';
 import { WebimWebhookController } from './webhook/webim-webhook.controller';
 
 @Module({})
-export class GatewayModule {
+export class GatewayModule implements NestModule {
   /** A function rather than a static module so that the environment is validated when called. */
   static register(): DynamicModule {
     return {
@@ -28,16 +29,19 @@ export class GatewayModule {
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
       ],
-      controllers: [WebimWebhookController, ChannelsController],
+      controllers: [WebimWebhookController, ChannelsController, AgentsController],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         instanceIdProvider,
-        AdminTokenGuard,
         ChannelRegistry,
         DemoSeeder,
         ReplyListener,
         TurnDispatcher,
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AdminAuthMiddleware).forRoutes('api/*path');
   }
 }

@@ -62,6 +62,11 @@ export class CatalogStore {
     return { id, version: Number(version), source, trainedAt: trainedAt ?? '' };
   }
 
+  async getAgentVersion(id: string): Promise<number | null> {
+    const version = await this.redis.hget(this.agentKey(id), 'version');
+    return version === null ? null : Number(version);
+  }
+
   /** Stores a trained source as the agent's next version. */
   async putAgent(id: string, source: string): Promise<AgentRecord> {
     const trainedAt = new Date().toISOString();

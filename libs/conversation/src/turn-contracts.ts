@@ -26,6 +26,8 @@ export interface TurnJobData {
   channelId: string;
   chatId: string;
   agentId: string;
+  /** The newest agent version the gateway knows of: the worker runs this one or a newer one. */
+  agentVersion: number;
   /** The turn's id within its chat; orders turns and names the outcome. */
   turnId: string;
   input: TurnInput;

@@ -35,19 +35,33 @@ describe('compileAgent: valid agents', () => {
         'name: Test bot',
         'start: a',
         'on_chat_started: init',
+        'variables: { tries: 0, plan: basic, vip: false, code: 007 }',
+        'timers:',
+        '  nudge: { after: 2m, goto: d }',
+        '  bye.later: { after: 90000, goto: e, cancel_on_message: false }',
+        'events:',
+        '  order-shipped: d',
         'branches:',
         '  init:',
         '    - set: { who: "{{channel_visitor_firstname}}", n: 007, flag: true, ratio: 1.50 }',
         '  a:',
-        '    - say: "Hi {{who}}"',
+        '    - say: "Hi **{{who}}**"',
         '    - pause: 1500',
         '    - buttons:',
         '        - [{ id: yes, text: "Yes" }, { id: no-2, text: "No" }]',
         '        - [{ id: more_info, text: "More" }]',
+        '    - start_timer: nudge',
         '    - wait: { save: answer }',
+        '    - cancel_timer: bye.later',
         '    - route:',
         '        - { button: yes, goto: b }',
         '        - { button: [no-2, more_info], text: "^n", goto: c }',
+        '        - { if: { var: tries, gte: 3, lt: 10 }, goto: c }',
+        '        - if:',
+        '            - { var: plan, eq: gold, ne: 1, contains: ol, matches: "^g" }',
+        '            - { var: vip, set: true }',
+        '          button: yes',
+        '          goto: b',
         '        - { goto: a }',
         '  b:',
         '    - wait: {}',
@@ -56,6 +70,8 @@ describe('compileAgent: valid agents', () => {
         '  c:',
         '    - handoff: wants a person',
         '  d:',
+        '    - file: { url: "https://example.com/{{plan}}.pdf", name: "Plan {{plan}}" }',
+        '    - file: { url: "http://example.com/x" }',
         '    - goto: a',
         '  e:',
         '    - end: true',
@@ -66,6 +82,13 @@ describe('compileAgent: valid agents', () => {
       name: 'Test bot',
       start: 'a',
       onChatStarted: 'init',
+      variables: { tries: '0', plan: 'basic', vip: 'false', code: '007' },
+      timers: {
+        nudge: { afterMs: 120_000, branch: 'd', cancelOnMessage: true },
+        'bye.later': { afterMs: 90_000, branch: 'e', cancelOnMessage: false },
+      },
+      events: { 'order-shipped': 'd' },
+      tests: [],
       branches: {
         init: [
           {
@@ -86,19 +109,34 @@ describe('compileAgent: valid agents', () => {
               [{ id: 'more_info', text: 'More' }],
             ],
           },
+          { kind: 'start_timer', timer: 'nudge' },
           { kind: 'wait', save: 'answer' },
+          { kind: 'cancel_timer', timer: 'bye.later' },
           {
             kind: 'route',
             cases: [
               { button: ['yes'], goto: 'b' },
               { button: ['no-2', 'more_info'], text: '^n', goto: 'c' },
+              { if: [{ var: 'tries', gte: 3, lt: 10 }], goto: 'c' },
+              {
+                if: [
+                  { var: 'plan', eq: 'gold', ne: '1', contains: 'ol', matches: '^g' },
+                  { var: 'vip', set: true },
+                ],
+                button: ['yes'],
+                goto: 'b',
+              },
               { goto: 'a' },
             ],
           },
         ],
         b: [{ kind: 'wait' }, { kind: 'wait' }, { kind: 'handoff', reason: 'bot_handoff' }],
         c: [{ kind: 'handoff', reason: 'wants a person' }],
-        d: [{ kind: 'goto', branch: 'a' }],
+        d: [
+          { kind: 'file', url: 'https://example.com/{{plan}}.pdf', name: 'Plan {{plan}}' },
+          { kind: 'file', url: 'http://example.com/x', name: '' },
+          { kind: 'goto', branch: 'a' },
+        ],
         e: [{ kind: 'end' }],
       },
     });
@@ -106,7 +144,14 @@ describe('compileAgent: valid agents', () => {
 
   it('omits name and onChatStarted when absent', () => {
     const { agent } = compileAgent(withSteps('    - say: hi'));
-    expect(agent).toEqual({ start: 'a', branches: { a: [{ kind: 'say', text: 'hi' }] } });
+    expect(agent).toEqual({
+      start: 'a',
+      branches: { a: [{ kind: 'say', text: 'hi' }] },
+      variables: {},
+      timers: {},
+      events: {},
+      tests: [],
+    });
     expect('name' in agent).toBe(false);
     expect('onChatStarted' in agent).toBe(false);
   });
@@ -191,7 +236,9 @@ describe('compileAgent: document errors', () => {
       'colour',
     );
     expect(error).toMatchObject({ line: 2, column: 1 });
-    expect(error.message).toMatch(/allowed keys: name, start, on_chat_started, branches/);
+    expect(error.message).toMatch(
+      /allowed keys: name, start, on_chat_started, variables, timers, events, branches, tests$/,
+    );
   });
 
   it('rejects non-string keys', () => {
@@ -291,7 +338,7 @@ describe('compileAgent: step errors', () => {
     const error = onlyError(withSteps('    - end: true', '    - sya: hi'), 'branches.a[1].sya');
     expect(error).toMatchObject({ line: 5, column: 7 });
     expect(error.message).toBe(
-      'unknown step "sya"; allowed steps: say, buttons, wait, route, set, goto, handoff, end, pause',
+      'unknown step "sya"; allowed steps: say, buttons, wait, route, set, goto, handoff, end, pause, file, start_timer, cancel_timer',
     );
   });
 
@@ -447,7 +494,7 @@ describe('compileAgent: route', () => {
       'branches.a[2].route[0].goto',
       /unknown branch "nowhere"; known branches: a, b/,
     ],
-    ['{ when: x, goto: b }', 'branches.a[2].route[0].when', /allowed keys: button, text, goto/],
+    ['{ when: x, goto: b }', 'branches.a[2].route[0].when', /allowed keys: button, text, if, goto/],
     ['b', 'branches.a[2].route[0]', /a case:/],
   ])('rejects the case %s', (c, path, message) => {
     expect(onlyError(route(c, '{ goto: b }'), path).message).toMatch(message);

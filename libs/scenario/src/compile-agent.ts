@@ -2,20 +2,18 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
 import { CompileAborted, CompileContext, indexPath } from './compile-context';
 import type { Entry } from './compile-context';
+import { compileEvents, compileTimers, compileVariables } from './compile-declarations';
+import { emptyDraft } from './compile-draft';
+import type { Draft } from './compile-draft';
+import { checkBranchRef } from './compile-refs';
+import { compileStep } from './compile-steps';
+import { compileTests } from './compile-tests';
 import { readNonEmptyString, readString } from './compile-values';
-import { checkBranchRef, compileStep } from './compile-steps';
 import { AgentCompileError } from './errors';
+import { lintAgent } from './lint-agent';
 import { lintBranch } from './lint-branch';
 import type { BranchDraft } from './lint-branch';
-import type { AgentIssue, CompiledAgent, Step } from './model';
-
-/** What the top-level keys have produced so far. */
-interface Draft {
-  name?: string;
-  start?: string;
-  onChatStarted?: string;
-  branches: Map<string, BranchDraft>;
-}
+import type { AgentIssue, CompiledAgent, Step, TimerDeclaration } from './model';
 
 interface TopLevelKey {
   /** Reported (with this hint) when the key is absent; optional keys have none. */
@@ -46,10 +44,14 @@ const TOP_LEVEL: Readonly<Record<string, TopLevelKey>> = {
       if (name !== undefined) ctx.later(() => onlySetSteps(draft.branches.get(name), ctx));
     },
   },
+  variables: { compile: compileVariables },
+  timers: { compile: compileTimers },
+  events: { compile: compileEvents },
   branches: {
     required: 'add branches: a mapping of branch names to lists of steps',
     compile: compileBranches,
   },
+  tests: { compile: compileTests },
 };
 
 function readBranchName(ctx: CompileContext, node: Node | null, path: string, example: string) {
@@ -111,7 +113,7 @@ export function compileAgent(source: string): { agent: CompiledAgent; warnings: 
   if (ctx.hasErrors) throw new AgentCompileError(ctx.issues);
   for (const problem of doc.warnings) ctx.reportAt('warning', problem.pos[0], '', problem.message);
 
-  const draft: Draft = { branches: new Map() };
+  const draft = emptyDraft();
   const root = ctx.mapping(
     ctx.deref(doc.contents, ''),
     '',
@@ -119,7 +121,13 @@ export function compileAgent(source: string): { agent: CompiledAgent; warnings: 
   );
   try {
     if (root) compileTopLevel(root, ctx, draft);
-    ctx.runDeferred({ branchNames: [...draft.branches.keys()], buttonIds: ctx.buttonIds });
+    ctx.runDeferred({
+      branchNames: [...draft.branches.keys()],
+      buttonIds: ctx.buttonIds,
+      timerNames: [...draft.timers.keys()],
+      eventNames: [...draft.events.keys()],
+    });
+    lintAgent(draft, ctx);
   } catch (error) {
     if (!(error instanceof CompileAborted)) throw error;
   }
@@ -151,13 +159,25 @@ function compileTopLevel(root: YAMLMap, ctx: CompileContext, draft: Draft): void
   }
 }
 
+/** A record without a prototype: names like `constructor` or `__proto__` are plain data. */
+function record<T>(entries: Iterable<[string, T]>): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) out[key] = value;
+  return out;
+}
+
+// Only called without errors, so every step and declaration compiled.
 function build(draft: Draft, start: string): CompiledAgent {
-  // No prototype: a branch may be called `constructor` or `__proto__`.
-  const branches = Object.create(null) as Record<string, Step[]>;
-  for (const [name, branch] of draft.branches) {
-    branches[name] = branch.steps.map(({ step }) => step as Step);
-  }
-  const agent: CompiledAgent = { start, branches };
+  const agent: CompiledAgent = {
+    start,
+    branches: record(
+      [...draft.branches].map(([name, branch]) => [name, branch.steps.map((s) => s.step as Step)]),
+    ),
+    variables: record(draft.variables),
+    timers: record(draft.timers as Map<string, TimerDeclaration>),
+    events: record(draft.events as Map<string, string>),
+    tests: draft.tests,
+  };
   if (draft.name !== undefined) agent.name = draft.name;
   if (draft.onChatStarted !== undefined) agent.onChatStarted = draft.onChatStarted;
   return agent;

@@ -2,12 +2,23 @@ import { isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Alias, Document, LineCounter, Node, YAMLMap, YAMLSeq } from 'yaml';
 import { describe } from './compile-values';
 import type { AgentIssue } from './model';
+import { templateNames } from './template';
 
 /** What the whole agent defines; checks that need it run after every branch is compiled. */
 export interface AgentFacts {
   branchNames: readonly string[];
   /** Every button id offered by any `buttons` step. */
   buttonIds: ReadonlySet<string>;
+  /** The names under `timers:` and `events:`. */
+  timerNames: readonly string[];
+  eventNames: readonly string[];
+}
+
+/** Where the agent reads a variable, for the unknown-variable warning. */
+export interface VarUse {
+  name: string;
+  node: Node | null;
+  path: string;
 }
 
 export type DeferredCheck = (facts: AgentFacts) => void;
@@ -34,6 +45,10 @@ export class CompileAborted extends Error {}
 export class CompileContext {
   readonly issues: AgentIssue[] = [];
   readonly buttonIds = new Set<string>();
+  /** Variables the agent gives a value (`variables:`, `set`, `wait: { save }`). */
+  readonly definedVars = new Set<string>();
+  /** Variables the agent reads (templates, `if.var`). */
+  readonly varUses: VarUse[] = [];
   private readonly deferred: DeferredCheck[] = [];
   private aliasBudget = MAX_ALIAS_EXPANSIONS;
   private readonly anchors: Map<Alias, Node>;
@@ -51,6 +66,19 @@ export class CompileContext {
 
   warning(node: Node | null | undefined, path: string, message: string): void {
     this.report('warning', node, path, message);
+  }
+
+  defineVar(name: string): void {
+    this.definedVars.add(name);
+  }
+
+  /** Records the `{{ names }}` of a template at `node`. */
+  useTemplate(node: Node | null, path: string, text: string): void {
+    for (const name of templateNames(text)) this.varUses.push({ name, node, path });
+  }
+
+  useVar(node: Node | null, path: string, name: string): void {
+    this.varUses.push({ name, node, path });
   }
 
   /** Runs `check` once the whole agent is known (e.g. to resolve branch names). */
@@ -133,6 +161,11 @@ export class CompileContext {
         );
     }
     return out;
+  }
+
+  /** The 1-based line where a node starts, for reports made after compiling (agent tests). */
+  lineOf(node: Node | null): number {
+    return Math.max(this.lines.linePos(node?.range?.[0] ?? 0).line, 1);
   }
 
   /** Reports at a source offset, for problems found by the YAML parser itself. */

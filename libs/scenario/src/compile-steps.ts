@@ -1,7 +1,9 @@
-import { isScalar, isSeq } from 'yaml';
+import { isScalar } from 'yaml';
 import type { Node } from 'yaml';
 import { indexPath } from './compile-context';
 import type { CompileContext, Entry } from './compile-context';
+import { checkDeclaredRef, readBranchRef } from './compile-refs';
+import { compileRoute } from './compile-route';
 import {
   checkVarName,
   describe,
@@ -9,18 +11,24 @@ import {
   MAX_PAUSE_MS,
   readButtonId,
   readNonEmptyString,
+  readPlainName,
   readSetValue,
   readVarName,
 } from './compile-values';
-import type { Button, RouteCase, Step } from './model';
+import { markdownToText } from './markdown';
+import type { Button, Step } from './model';
+import { PLACEHOLDER_SOURCE } from './template';
 import { emptyVars } from './vars';
 
 /** Compiles the value of one step key; reports problems and returns undefined on any. */
 type StepCompiler = (entry: Entry, ctx: CompileContext) => Step | undefined;
 
+// v1 shows texts as they are, so Markdown becomes plain text here, once, not on every turn.
 const say: StepCompiler = ({ value, path }, ctx) => {
   const text = readNonEmptyString(ctx, value, path, 'write the message, e.g. say: "Hello"');
-  return text === undefined ? undefined : { kind: 'say', text };
+  if (text === undefined) return undefined;
+  ctx.useTemplate(value, path, text);
+  return { kind: 'say', text: markdownToText(text) };
 };
 
 const buttons: StepCompiler = ({ value, path }, ctx) => {
@@ -85,6 +93,7 @@ const buttons: StepCompiler = ({ value, path }, ctx) => {
     const idValue = readButtonId(ctx, id.value, id.path);
     const textValue = readNonEmptyString(ctx, text.value, text.path, 'write the button label');
     if (idValue === undefined || textValue === undefined) return undefined;
+    ctx.useTemplate(text.value, text.path, textValue);
     return { id: idValue, text: textValue, idNode: id.value, path: buttonPath };
   }
 };
@@ -101,137 +110,10 @@ const wait: StepCompiler = ({ value, path }, ctx) => {
   const save = fields.get('save');
   if (!save) return { kind: 'wait' };
   const name = readVarName(ctx, save.value, save.path);
-  return name === undefined ? undefined : { kind: 'wait', save: name };
+  if (name === undefined) return undefined;
+  ctx.defineVar(name);
+  return { kind: 'wait', save: name };
 };
-
-const route: StepCompiler = ({ value, path, keyNode }, ctx) => {
-  const items = ctx.sequence(
-    value,
-    path,
-    'a list of cases, e.g. [{ button: yes, goto: done }, { text: "help", goto: help }, { goto: fallback }]',
-  );
-  if (!items) return undefined;
-  if (items.items.length === 0) {
-    ctx.error(value, path, 'the route has no cases; add at least an else case { goto: <branch> }');
-    return undefined;
-  }
-  const cases: RouteCase[] = [];
-  let elseAt: number | undefined;
-  let ok = true;
-  items.items.forEach((item, i) => {
-    const casePath = indexPath(path, i);
-    const node = ctx.deref(item, casePath);
-    const compiled = compileCase(node, casePath, ctx);
-    if (!compiled) return void (ok = false);
-    if (elseAt !== undefined) {
-      ctx.warning(
-        node,
-        casePath,
-        `this case is never tried: case ${elseAt} has no condition and always matches; move the else case last`,
-      );
-    } else if (compiled.button === undefined && compiled.text === undefined) {
-      elseAt = i;
-    }
-    cases.push(compiled);
-  });
-  if (!ok) return undefined;
-  if (elseAt === undefined) {
-    ctx.warning(
-      keyNode,
-      path,
-      'the route has no else case, so when nothing matches the branch goes on with the next step; add { goto: <branch> } as the last case',
-    );
-  }
-  return { kind: 'route', cases };
-};
-
-function compileCase(node: Node | null, path: string, ctx: CompileContext): RouteCase | undefined {
-  const fields = ctx.fields(
-    node,
-    path,
-    ['button', 'text', 'goto'],
-    'a case: { button: <id or list of ids>, goto: <branch> }, { text: <pattern>, goto: <branch> } or { goto: <branch> }',
-  );
-  if (!fields) return undefined;
-  const button = fields.get('button');
-  const text = fields.get('text');
-  const target = fields.get('goto');
-  if (!target) {
-    const message =
-      button || text
-        ? 'the case has no goto; add goto: <branch> to say where a match leads'
-        : 'the case has neither a condition nor a goto; write { goto: <branch> } for an else case, or add button or text';
-    ctx.error(node, path, message);
-    return undefined;
-  }
-  const out: RouteCase = { goto: '' };
-  let ok = true;
-  if (button) {
-    const ids = caseButtons(button, ctx);
-    if (ids === undefined) ok = false;
-    else out.button = ids;
-  }
-  if (text) {
-    const pattern = casePattern(text, ctx);
-    if (pattern === undefined) ok = false;
-    else out.text = pattern;
-  }
-  const branch = readBranchRef(ctx, target);
-  if (branch === undefined) return undefined;
-  out.goto = branch;
-  return ok ? out : undefined;
-}
-
-function caseButtons({ value, path }: Entry, ctx: CompileContext): string[] | undefined {
-  const nodes = isSeq(value)
-    ? value.items.map((item, i) => ({
-        node: ctx.deref(item, indexPath(path, i)),
-        at: indexPath(path, i),
-      }))
-    : [{ node: value, at: path }];
-  if (nodes.length === 0) {
-    ctx.error(value, path, 'the button list is empty; name at least one button id');
-    return undefined;
-  }
-  const ids: string[] = [];
-  for (const { node, at } of nodes) {
-    const id = readButtonId(ctx, node, at);
-    if (id === undefined) return undefined;
-    ids.push(id);
-    // A typo here would silently never match, so compare with the keyboards once all are known.
-    ctx.later(({ buttonIds }) => {
-      if (!buttonIds.has(id))
-        ctx.warning(
-          node,
-          at,
-          `no buttons step offers a button with id "${id}"; check the spelling`,
-        );
-    });
-  }
-  return ids;
-}
-
-function casePattern({ value, path }: Entry, ctx: CompileContext): string | undefined {
-  const pattern = readNonEmptyString(
-    ctx,
-    value,
-    path,
-    'write a regular expression, e.g. text: "price|cost"; omit text for an else case',
-  );
-  if (pattern === undefined) return undefined;
-  try {
-    // The same flags as at runtime, so everything that compiles here also runs there.
-    new RegExp(pattern, 'iu');
-    return pattern;
-  } catch (error) {
-    ctx.error(
-      value,
-      path,
-      `${(error as Error).message}; escape characters like ( ) [ ] { } . * + ? | \\ with a backslash to match them literally`,
-    );
-    return undefined;
-  }
-}
 
 const set: StepCompiler = ({ value, path }, ctx) => {
   const map = ctx.mapping(value, path, 'variables and values, e.g. set: { plan: basic, tries: 0 }');
@@ -246,8 +128,13 @@ const set: StepCompiler = ({ value, path }, ctx) => {
   for (const entry of entries) {
     const name = checkVarName(ctx, entry.keyNode, entry.path, entry.key);
     const text = readSetValue(ctx, entry.value, entry.path);
-    if (name === undefined || text === undefined) ok = false;
-    else values[name] = text;
+    if (name === undefined || text === undefined) {
+      ok = false;
+      continue;
+    }
+    values[name] = text;
+    ctx.defineVar(name);
+    ctx.useTemplate(entry.value, entry.path, text);
   }
   return ok ? { kind: 'set', values } : undefined;
 };
@@ -289,23 +176,52 @@ const pause: StepCompiler = ({ value, path }, ctx) => {
   return undefined;
 };
 
-function readBranchRef(ctx: CompileContext, { value, path }: Entry): string | undefined {
-  const name = readNonEmptyString(ctx, value, path, 'name a branch, e.g. goto: welcome');
-  if (name !== undefined)
-    ctx.later((facts) => checkBranchRef(ctx, value, path, name, facts.branchNames));
-  return name;
-}
+// An address starting with http(s):// and a host; templates may fill in the rest (a template
+// counts as one character here, since its value is unknown until the turn runs).
+const FILE_URL = /^https?:\/\/[^\s/?#]+\S*$/i;
+const TEMPLATE = new RegExp(PLACEHOLDER_SOURCE, 'g');
 
-export function checkBranchRef(
-  ctx: CompileContext,
-  node: Node | null,
-  path: string,
-  name: string,
-  known: readonly string[],
-): void {
-  // No branches at all is reported once, on `branches`, rather than at every reference.
-  if (known.length === 0 || known.includes(name)) return;
-  ctx.error(node, path, `unknown branch "${name}"; known branches: ${known.join(', ')}`);
+/** v1 cannot send files: a file is sent as a link, "<name>: <url>". */
+const file: StepCompiler = ({ value, path }, ctx) => {
+  const example = 'file: { url: "https://example.com/prices.pdf", name: "Price list" }';
+  const fields = ctx.fields(value, path, ['url', 'name'], example);
+  if (!fields) return undefined;
+  const url = fields.get('url');
+  const name = fields.get('name');
+  if (!url) {
+    ctx.error(value, path, `the file has no url; write ${example}`);
+    return undefined;
+  }
+  const address = readNonEmptyString(
+    ctx,
+    url.value,
+    url.path,
+    `write the address, e.g. ${example}`,
+  );
+  if (address !== undefined && !FILE_URL.test(address.replace(TEMPLATE, 'x'))) {
+    ctx.error(
+      url.value,
+      url.path,
+      `"${address}" is not an http(s) address; write the full address starting with https://`,
+    );
+    return undefined;
+  }
+  const caption = name
+    ? readNonEmptyString(ctx, name.value, name.path, 'write the caption, e.g. name: Price list')
+    : '';
+  if (address === undefined || caption === undefined) return undefined;
+  ctx.useTemplate(url.value, url.path, address);
+  if (name) ctx.useTemplate(name.value, name.path, caption);
+  return { kind: 'file', url: address, name: caption };
+};
+
+function timerStep(kind: 'start_timer' | 'cancel_timer'): StepCompiler {
+  return ({ value, path }, ctx) => {
+    const timer = readPlainName(ctx, value, path, 'timer');
+    if (timer === undefined) return undefined;
+    checkDeclaredRef(ctx, value, path, timer, 'timer');
+    return { kind, timer };
+  };
 }
 
 /**
@@ -316,12 +232,15 @@ const STEP_COMPILERS: { readonly [K in Step['kind']]: StepCompiler } = {
   say,
   buttons,
   wait,
-  route,
+  route: compileRoute,
   set,
   goto,
   handoff,
   end,
   pause,
+  file,
+  start_timer: timerStep('start_timer'),
+  cancel_timer: timerStep('cancel_timer'),
 };
 
 export const STEP_KEYS: readonly string[] = Object.keys(STEP_COMPILERS);

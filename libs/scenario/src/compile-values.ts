@@ -10,6 +10,19 @@ export const BUTTON_ID = /^[A-Za-z0-9_-]{1,24}$/;
 
 export const MAX_PAUSE_MS = 60_000;
 
+/**
+ * Timer and event names reach the I/O layer (job ids, request paths), so they are kept to
+ * characters that need no escaping anywhere.
+ */
+export const PLAIN_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Timers run from one second (anything shorter is a pause) to a week (conversations expire). */
+export const MIN_TIMER_MS = 1_000;
+export const MAX_TIMER_MS = 7 * 24 * 60 * 60 * 1_000;
+
+const DURATION = /^([1-9][0-9]*)(ms|s|m|h)$/;
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
 export function isTrue(node: Node | null): boolean {
   return isScalar(node) && node.value === true;
 }
@@ -81,21 +94,126 @@ export function readButtonId(
   return undefined;
 }
 
+/** A scalar as text: strings as they are, numbers and booleans as written (`007` is "007"). */
+export function scalarText(node: Node | null): string | undefined {
+  if (!isScalar(node)) return undefined;
+  const value: unknown = node.value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return sourceText(node, value);
+  return undefined;
+}
+
+/** A string, number or boolean as text, or undefined after reporting `hint`. */
+export function readScalar(
+  ctx: CompileContext,
+  node: Node | null,
+  path: string,
+  hint: string,
+): string | undefined {
+  const text = scalarText(node);
+  if (text === undefined) ctx.error(node, path, `${describe(node)} does not fit here; ${hint}`);
+  return text;
+}
+
 /** `set` values: scalars kept as written, so `code: 007` stores "007", not "7". */
 export function readSetValue(
   ctx: CompileContext,
   node: Node | null,
   path: string,
 ): string | undefined {
-  if (isScalar(node)) {
-    const value: unknown = node.value;
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean') return sourceText(node, value);
-  }
+  const text = scalarText(node);
+  if (text === undefined)
+    ctx.error(
+      node,
+      path,
+      `${describe(node)} cannot be stored; a value is a string, number or boolean`,
+    );
+  return text;
+}
+
+export function readNumber(
+  ctx: CompileContext,
+  node: Node | null,
+  path: string,
+  hint: string,
+): number | undefined {
+  const value: unknown = isScalar(node) ? node.value : undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  const unquote =
+    typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))
+      ? ' (write it without quotes)'
+      : '';
+  ctx.error(node, path, `${describe(node)} is not a number${unquote}; ${hint}`);
+  return undefined;
+}
+
+export function readBoolean(
+  ctx: CompileContext,
+  node: Node | null,
+  path: string,
+  hint: string,
+): boolean | undefined {
+  const value: unknown = isScalar(node) ? node.value : undefined;
+  if (typeof value === 'boolean') return value;
+  ctx.error(node, path, `${describe(node)} is not true or false; ${hint}`);
+  return undefined;
+}
+
+/** A timer's or event's name (`what`), checked against PLAIN_NAME. */
+export function readPlainName(
+  ctx: CompileContext,
+  node: Node | null,
+  path: string,
+  what: string,
+): string | undefined {
+  const hint = `a ${what} name is 1-64 characters of A-Z, a-z, 0-9, _, . and -`;
+  const name = readString(ctx, node, path, hint);
+  return name === undefined ? undefined : checkPlainName(ctx, node, path, name, what);
+}
+
+export function checkPlainName(
+  ctx: CompileContext,
+  node: Node | null,
+  path: string,
+  name: string,
+  what: string,
+): string | undefined {
+  if (PLAIN_NAME.test(name)) return name;
   ctx.error(
     node,
     path,
-    `${describe(node)} cannot be stored; a value is a string, number or boolean`,
+    `invalid ${what} name "${name}"; use 1-64 characters of A-Z, a-z, 0-9, _, . and -`,
+  );
+  return undefined;
+}
+
+/** A delay: `500ms`, `30s`, `2m`, `1h` or whole milliseconds, from 1s to 7 days. */
+export function readDuration(
+  ctx: CompileContext,
+  node: Node | null,
+  path: string,
+): number | undefined {
+  const value: unknown = isScalar(node) ? node.value : undefined;
+  const match = typeof value === 'string' ? DURATION.exec(value) : null;
+  const ms =
+    typeof value === 'number' && Number.isInteger(value)
+      ? value
+      : match
+        ? Number(match[1]) * UNIT_MS[match[2]]
+        : undefined;
+  if (ms === undefined) {
+    ctx.error(
+      node,
+      path,
+      `${describe(node)} is not a duration; write a whole number with a unit (ms, s, m or h), e.g. 30s or 2m, or whole milliseconds, e.g. 120000`,
+    );
+    return undefined;
+  }
+  if (ms >= MIN_TIMER_MS && ms <= MAX_TIMER_MS) return ms;
+  ctx.error(
+    node,
+    path,
+    `${describe(node)} is out of range; a timer fires from 1s to 7 days (168h) after it starts`,
   );
   return undefined;
 }
@@ -113,4 +231,26 @@ export function describe(node: Node | null): string {
     return `${typeof node.value} ${String(node.value)}`;
   }
   return isSeq(node) ? 'a list' : 'a mapping';
+}
+
+/** A regular expression, compiled with the flags the runtime uses, so what compiles here runs there. */
+export function readPattern(
+  ctx: CompileContext,
+  node: Node | null,
+  path: string,
+  hint: string,
+): string | undefined {
+  const pattern = readNonEmptyString(ctx, node, path, hint);
+  if (pattern === undefined) return undefined;
+  try {
+    new RegExp(pattern, 'iu');
+    return pattern;
+  } catch (error) {
+    ctx.error(
+      node,
+      path,
+      `${(error as Error).message}; escape characters like ( ) [ ] { } . * + ? | \\ with a backslash to match them literally`,
+    );
+    return undefined;
+  }
 }

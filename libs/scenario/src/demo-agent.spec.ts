@@ -3,6 +3,7 @@ import path from 'node:path';
 import { compileAgent } from './compile-agent';
 import type { BotMessage, CompiledAgent, ConversationState, TurnInput, TurnResult } from './model';
 import { runTurn } from './run-turn';
+import { trainAgent } from './train-agent';
 
 const source = readFileSync(path.join(__dirname, '../../../agents/demo.yaml'), 'utf8');
 const opts = { maxSteps: 50 };
@@ -34,6 +35,24 @@ describe('agents/demo.yaml', () => {
 
   const turn = (state: ConversationState | null, input: TurnInput): TurnResult =>
     runTurn(agent, state, input, opts);
+
+  it('trains: it compiles without warnings and every test of its own passes', () => {
+    const report = trainAgent(source);
+    expect(report.errors).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.tests.map((test) => test.name)).toEqual([
+      'greets the visitor by name and shows the menu',
+      'answers opening hours by button',
+      'answers delivery by text',
+      'explains what it understands, twice if need be',
+      'sends the price list as a link',
+      'reminds a silent visitor once',
+      'tells the visitor their order has shipped',
+      'hands off when the visitor asks for a person',
+    ]);
+    expect(report.tests.filter((test) => !test.passed)).toEqual([]);
+    expect(report.trained).toBe(true);
+  });
 
   it('is named and starts with the init branch', () => {
     expect(agent).toMatchObject({
@@ -90,6 +109,50 @@ describe('agents/demo.yaml', () => {
       visitor_name: 'Anna',
       client_message: 'Operator please',
     });
+  });
+
+  it('starts the reminder with the menu; any message cancels it first', () => {
+    const START = { type: 'start_timer', name: 'reminder', delayMs: 120_000 };
+    const CANCEL = { type: 'cancel_timer', name: 'reminder' };
+    const started = turn(null, { kind: 'chat_started', vars: {} });
+    expect(started.effects).toEqual([START]);
+    const hours = turn(started.state, { kind: 'text', text: 'hours?', vars: {} });
+    expect(hours.effects).toEqual([CANCEL, START]);
+    const lost = turn(hours.state, { kind: 'text', text: 'hmm', vars: {} });
+    expect(lost.effects).toEqual([CANCEL]);
+
+    const reminded = turn(started.state, { kind: 'timer', name: 'reminder' });
+    expect(reminded.messages).toEqual([
+      text("Are you still there? Choose a topic or type 'operator'."),
+    ]);
+    expect(reminded.effects).toEqual([]);
+    expect(reminded.state).toMatchObject({ status: 'waiting', branch: 'reminder', turns: 2 });
+    const delivery = turn(reminded.state, {
+      kind: 'button',
+      id: 'delivery',
+      text: 'Delivery',
+      vars: {},
+    });
+    expect(delivery.messages).toEqual([text(DELIVERY), ...MENU]);
+  });
+
+  it('tells the visitor about a shipped order and goes on from there', () => {
+    const started = turn(null, { kind: 'chat_started', vars: {} });
+    const shipped = turn(started.state, {
+      kind: 'event',
+      name: 'order_shipped',
+      data: { order_id: 'A-7' },
+    });
+    expect(shipped.messages).toEqual([text('Good news: your order A-7 has shipped.')]);
+    expect(shipped.state.vars.event_order_id).toBe('A-7');
+    const human = turn(shipped.state, { kind: 'text', text: 'operator', vars: {} });
+    expect(human.handoff).toEqual({ reason: 'visitor_asked' });
+  });
+
+  it('sends the price list as a link', () => {
+    const started = turn(null, { kind: 'chat_started', vars: {} });
+    const prices = turn(started.state, { kind: 'text', text: 'Your tariff?', vars: {} });
+    expect(prices.messages).toEqual([text('Price list: https://example.com/prices.pdf'), ...MENU]);
   });
 
   it('hands off on the "Talk to a person" button', () => {
@@ -193,9 +256,17 @@ describe('agents/demo.yaml', () => {
             ? random() < 0.5
               ? { kind: 'chat_started', vars: vars() }
               : { kind: 'chat_started', vars: vars(), text: phrase() }
-            : roll < 0.55
+            : roll < 0.45
               ? { kind: 'text', text: phrase(), vars: vars() }
-              : { kind: 'button', id: pick(IDS), text: phrase(), vars: vars() };
+              : roll < 0.75
+                ? { kind: 'button', id: pick(IDS), text: phrase(), vars: vars() }
+                : roll < 0.85
+                  ? { kind: 'timer', name: 'reminder' }
+                  : {
+                      kind: 'event',
+                      name: 'order_shipped',
+                      data: { [pick(['order_id', 'order-id', '__proto__', ''])]: phrase() },
+                    };
         // Now and then, a lost, stale or foreign state.
         const chaos = random();
         if (chaos < 0.05) state = null;
@@ -205,13 +276,30 @@ describe('agents/demo.yaml', () => {
           state = { ...state, status: pick(['ended', 'handed_off', 'waiting'] as const) };
 
         const result = runTurn(agent, state, input, opts);
-        expect(result.steps).toBeGreaterThan(0);
+        const proactive = input.kind === 'timer' || input.kind === 'event';
+        if (result.ignored) {
+          // Only proactive inputs are ever ignored, and they then change nothing.
+          expect(proactive && state?.status !== 'waiting').toBe(true);
+          expect(result).toMatchObject({ steps: 0, messages: [], effects: [], handoff: null });
+          if (state) expect(result.state).toEqual(state);
+        } else {
+          expect(result.steps).toBeGreaterThan(0);
+        }
         expect(result.steps).toBeLessThanOrEqual(opts.maxSteps);
         expect(result.pauseMs).toBe(0);
         const { status, branch, step } = result.state;
         if (status === 'waiting') expect(agent.branches[branch][step].kind).toBe('wait');
-        if (status === 'handed_off') expect(result.handoff).toEqual({ reason: 'visitor_asked' });
+        if (status === 'handed_off' && !result.ignored)
+          expect(result.handoff).toEqual({ reason: 'visitor_asked' });
         else expect(result.handoff).toBeNull();
+        // The timer and event branches wait before they could hand off.
+        expect(result.state.pendingHandoff).toBeUndefined();
+        for (const effect of result.effects) {
+          expect(effect.name).toBe('reminder');
+          if (effect.type === 'start_timer') expect(effect.delayMs).toBe(120_000);
+        }
+        if (input.kind === 'text' || input.kind === 'button')
+          expect(result.effects[0]).toEqual({ type: 'cancel_timer', name: 'reminder' });
         for (const message of result.messages) {
           if (message.type === 'text') expect(message.text.trim()).not.toBe('');
         }

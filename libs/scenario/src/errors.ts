@@ -1,7 +1,10 @@
 import type { AgentIssue } from './model';
 
-/** Why a turn could not run. Stable codes so the worker can count and alert on them. */
-export type ScenarioErrorCode = 'step_limit' | 'unknown_branch' | 'invalid_agent';
+/**
+ * Why a turn could not run. Stable codes so the worker can count and alert on them.
+ * `unknown_event`: a timer or event input names nothing the agent declares (it was changed).
+ */
+export type ScenarioErrorCode = 'step_limit' | 'unknown_branch' | 'unknown_event' | 'invalid_agent';
 
 /**
  * A turn failed at runtime. The conversation state passed to `runTurn` is untouched, so the

@@ -1,5 +1,6 @@
 import type { Node } from 'yaml';
 import type { CompileContext } from './compile-context';
+import { isElseCase } from './compile-route';
 import type { Step } from './model';
 
 /** A compiled branch with where each step came from; `step` is undefined if it failed to compile. */
@@ -16,9 +17,7 @@ type BranchLint = (branch: BranchDraft, ctx: CompileContext) => void;
 function leavesBranch(step: Step): boolean {
   if (step.kind === 'goto' || step.kind === 'handoff' || step.kind === 'end') return true;
   // A route with an else case always jumps somewhere.
-  return (
-    step.kind === 'route' && step.cases.some((c) => c.button === undefined && c.text === undefined)
-  );
+  return step.kind === 'route' && step.cases.some(isElseCase);
 }
 
 const unreachableSteps: BranchLint = (branch, ctx) => {

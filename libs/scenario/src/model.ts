@@ -10,12 +10,36 @@ export interface Button {
 /** What the bot says, independent of any channel's wire format. */
 export type BotMessage = { type: 'text'; text: string } | { type: 'keyboard'; buttons: Button[][] };
 
-/** One case of a `route` step. A case with no condition always matches (the "else"). */
+/**
+ * A test on a variable. Every operator present must hold. `eq`/`ne` compare as numbers when
+ * both sides are numbers, else as strings; `lt`/`lte`/`gt`/`gte` hold only for numbers;
+ * `contains` is case-insensitive; `matches` is a regular expression (flags `iu`); `set: true`
+ * holds when the variable is set and not empty, `set: false` when it is not.
+ */
+export interface VarCondition {
+  var: string;
+  eq?: string;
+  ne?: string;
+  lt?: number;
+  lte?: number;
+  gt?: number;
+  gte?: number;
+  contains?: string;
+  matches?: string;
+  set?: boolean;
+}
+
+/**
+ * One case of a `route` step. It matches when every condition it has holds; a case with no
+ * condition always matches (the "else").
+ */
 export interface RouteCase {
-  /** Matches a keyboard_response whose button id is one of these. */
+  /** Holds for a keyboard_response whose button id is one of these. */
   button?: string[];
-  /** Matches visitor text (or a pressed button's text) against this pattern: case-insensitive, Unicode. */
+  /** Holds when the visitor's text (or a pressed button's text) matches: case-insensitive, Unicode. */
   text?: string;
+  /** Holds when every test on variables holds. */
+  if?: VarCondition[];
   goto: string;
 }
 
@@ -28,7 +52,45 @@ export type Step =
   | { kind: 'goto'; branch: string }
   | { kind: 'handoff'; reason: string }
   | { kind: 'end' }
-  | { kind: 'pause'; ms: number };
+  | { kind: 'pause'; ms: number }
+  /** An attachment, sent as a text link: "<name>: <url>" (v1 cannot send files). */
+  | { kind: 'file'; url: string; name: string }
+  | { kind: 'start_timer'; timer: string }
+  | { kind: 'cancel_timer'; timer: string };
+
+/** A named timer: `afterMs` after `start_timer`, the conversation runs `branch`. */
+export interface TimerDeclaration {
+  afterMs: number;
+  branch: string;
+  /** The visitor's next message cancels it (default true). */
+  cancelOnMessage: boolean;
+}
+
+/** What a conversation test sends, as one exchange of a `tests:` conversation. */
+export type TestInput =
+  | { kind: 'new_chat'; vars: Record<string, string>; text?: string }
+  | { kind: 'say'; text: string }
+  | { kind: 'press'; id: string }
+  | { kind: 'timer'; name: string }
+  | { kind: 'event'; name: string; data: Record<string, string> };
+
+/** An expected bot message: exact text, or a keyboard by its rows of button ids. */
+export type ExpectedMessage = { text: string } | { buttons: string[][] };
+
+export interface TestExchange {
+  input: TestInput;
+  /** Expected messages, in order; undefined: not checked. */
+  bot?: ExpectedMessage[];
+  /** Expected hand-off: true (any reason) or the reason; false: must not hand off. */
+  handoff?: boolean | string;
+  /** 1-based line of the exchange in the source, for reports. */
+  line: number;
+}
+
+export interface AgentTest {
+  name: string;
+  exchanges: TestExchange[];
+}
 
 /** A validated agent, ready to run. Produced by `compileAgent` from the YAML source. */
 export interface CompiledAgent {
@@ -38,6 +100,12 @@ export interface CompiledAgent {
   /** Branch run on a `new_chat` without pre-chat messages, before `start`; only sets variables. */
   onChatStarted?: string;
   branches: Record<string, Step[]>;
+  /** Initial values of the agent's own variables (`variables:`). */
+  variables: Record<string, string>;
+  timers: Record<string, TimerDeclaration>;
+  /** Incoming request names (`events:`) and the branch each starts. */
+  events: Record<string, string>;
+  tests: AgentTest[];
 }
 
 /** Where a conversation is, stored between turns (JSON in Redis). */
@@ -50,6 +118,11 @@ export interface ConversationState {
   vars: Record<string, string>;
   /** Number of turns this conversation has run. */
   turns: number;
+  /**
+   * A hand-off reached in a proactive turn (timer, event): v1 can only hand off in an answer,
+   * so the chat's next request is answered with it. Holds the hand-off's reason.
+   */
+  pendingHandoff?: string;
 }
 
 /** One request from the channel, already mapped from the wire format. */
@@ -59,7 +132,15 @@ export type TurnInput =
   /** The visitor wrote text. `vars` are channel variables present in this request. */
   | { kind: 'text'; text: string; vars: Record<string, string> }
   /** The visitor pressed a button. */
-  | { kind: 'button'; id: string; text: string; vars: Record<string, string> };
+  | { kind: 'button'; id: string; text: string; vars: Record<string, string> }
+  /** A timer of the agent fired (proactive: nobody waits for the answer). */
+  | { kind: 'timer'; name: string }
+  /** An incoming request of the agent's `events:`; `data` becomes `event_<key>` variables. */
+  | { kind: 'event'; name: string; data: Record<string, string> };
+
+/** What the I/O layer must do after a turn, beyond answering. */
+export type TurnEffect =
+  { type: 'start_timer'; name: string; delayMs: number } | { type: 'cancel_timer'; name: string };
 
 export interface TurnResult {
   state: ConversationState;
@@ -70,6 +151,11 @@ export interface TurnResult {
   pauseMs: number;
   /** Steps executed in this turn (for the step limit and metrics). */
   steps: number;
+  effects: TurnEffect[];
+  /** Set when the stored position no longer existed in the agent and the conversation restarted. */
+  restarted?: { from: string };
+  /** Set for a proactive input the conversation cannot take (none, ended, handed off): nothing ran. */
+  ignored?: boolean;
 }
 
 export interface RunOptions {

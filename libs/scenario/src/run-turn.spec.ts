@@ -28,6 +28,8 @@ const press = (
 const said = (result: TurnResult) =>
   result.messages.flatMap((m) => (m.type === 'text' ? [m.text] : []));
 
+const NO_DECLARATIONS = { variables: {}, timers: {}, events: {}, tests: [] };
+
 const waiting = (
   branch: string,
   step: number,
@@ -149,12 +151,12 @@ describe('runTurn: steps', () => {
     expect(said(write(agent, waiting('a', 0), 'ab'))).toEqual(['first']);
   });
 
-  it('a case with both button and text matches if either does', () => {
+  it('a case with both button and text matches only when both do', () => {
     const agent = agentOf(
       'start: a',
       'branches:',
       '  a:',
-      '    - buttons: [[{ id: y, text: Y }]]',
+      '    - buttons: [[{ id: y, text: Y }, { id: n, text: Yes }]]',
       '    - wait: {}',
       '    - route: [{ button: y, text: "^yes$", goto: ok }, { goto: no }]',
       '  ok:',
@@ -162,9 +164,10 @@ describe('runTurn: steps', () => {
       '  no:',
       '    - say: no',
     );
-    expect(said(press(agent, waiting('a', 1), 'y', 'Y'))).toEqual(['ok']);
-    expect(said(write(agent, waiting('a', 1), 'YES'))).toEqual(['ok']);
-    expect(said(write(agent, waiting('a', 1), 'yes please'))).toEqual(['no']);
+    expect(said(press(agent, waiting('a', 1), 'y', 'Yes'))).toEqual(['ok']);
+    expect(said(press(agent, waiting('a', 1), 'y', 'Y'))).toEqual(['no']);
+    expect(said(press(agent, waiting('a', 1), 'n', 'Yes'))).toEqual(['no']);
+    expect(said(write(agent, waiting('a', 1), 'YES'))).toEqual(['no']);
   });
 
   it('route without a match goes on with the next step', () => {
@@ -300,6 +303,99 @@ describe('runTurn: steps', () => {
   });
 });
 
+describe('runTurn: conditions, files and variables', () => {
+  const ages = agentOf(
+    'start: a',
+    'variables: { vip: "no", greeting: Hello }',
+    'branches:',
+    '  a:',
+    '    - say: "{{greeting}}, how old are you?"',
+    '    - wait: { save: age }',
+    '    - route:',
+    '        - { text: "^vip$", if: { var: vip, eq: "yes" }, goto: vip }',
+    '        - { if: { var: age, gte: 18 }, goto: adult }',
+    '        - { if: [{ var: age, matches: "^\\\\d+$" }, { var: age, lt: 18 }], goto: minor }',
+    '        - { goto: unsure }',
+    '  vip:',
+    '    - say: vip',
+    '  adult:',
+    '    - say: "adult ({{age}})"',
+    '  minor:',
+    '    - say: minor',
+    '  unsure:',
+    '    - say: unsure',
+  );
+
+  it.each([
+    ['18', 'adult (18)'],
+    [' 42 ', 'adult ( 42 )'],
+    ['7', 'minor'],
+    ['-3', 'unsure'],
+    ['old', 'unsure'],
+    ['vip', 'unsure'],
+  ])('routes on the variables: %j', (age, answer) => {
+    expect(said(write(ages, waiting('a', 1), age))).toEqual([answer]);
+  });
+
+  it('a case holds only when its text and its if both hold', () => {
+    expect(said(write(ages, waiting('a', 1, { vip: 'yes' }), 'VIP'))).toEqual(['vip']);
+  });
+
+  it('starts fresh conversations with the agent variables, under the channel ones', () => {
+    const result = chatStarted(ages, { greeting: 'Hi', channel_chat_id: 'c' });
+    expect(said(result)).toEqual(['Hi, how old are you?']);
+    expect(result.state.vars).toEqual({ vip: 'no', greeting: 'Hi', channel_chat_id: 'c' });
+    expect(write(ages, null, '20').state.vars).toMatchObject({ vip: 'no', greeting: 'Hello' });
+  });
+
+  it('does not add the agent variables to a conversation that goes on', () => {
+    const result = write(ages, waiting('a', 1, { age: '1' }), '30');
+    expect(result.state.vars).toEqual({ age: '30', client_message: '30' });
+  });
+
+  it('routes on if before any input, where button and text cases do not hold', () => {
+    const agent = agentOf(
+      'start: a',
+      'variables: { plan: gold }',
+      'branches:',
+      '  a:',
+      '    - route:',
+      '        - { text: ".*", goto: b }',
+      '        - { if: { var: plan, eq: gold }, goto: c }',
+      '        - { goto: b }',
+      '  b:',
+      '    - say: b',
+      '  c:',
+      '    - say: c',
+    );
+    expect(said(chatStarted(agent))).toEqual(['c']);
+    expect(said(chatStarted(agent, { plan: 'basic' }))).toEqual(['b']);
+    expect(said(write(agent, null, 'hello'))).toEqual(['c']);
+  });
+
+  it('file sends "<name>: <url>" with templates, or the url alone', () => {
+    const agent = agentOf(
+      'start: a',
+      'variables: { id: "7", label: "" }',
+      'branches:',
+      '  a:',
+      '    - file: { url: "https://x.io/{{id}}.pdf", name: "Invoice {{id}}" }',
+      '    - file: { url: "https://x.io/a.pdf" }',
+      '    - file: { url: "https://x.io/b.pdf", name: "{{label}}" }',
+    );
+    expect(chatStarted(agent).messages).toEqual([
+      { type: 'text', text: 'Invoice 7: https://x.io/7.pdf' },
+      { type: 'text', text: 'https://x.io/a.pdf' },
+      { type: 'text', text: 'https://x.io/b.pdf' },
+    ]);
+  });
+
+  it('says Markdown as plain text', () => {
+    const agent = agentOf('start: a', 'branches:', '  a:', '    - say: "**Hi** _{{name}}_"');
+    expect(said(chatStarted(agent, { name: 'snake_case' }))).toEqual(['Hi snake_case']);
+  });
+});
+
 describe('runTurn: starting conversations', () => {
   const withInit = agentOf(
     'start: a',
@@ -404,6 +500,13 @@ describe('runTurn: continuing conversations', () => {
     });
   });
 
+  it('does not report a restart when the position still is a wait', () => {
+    const result = write(menu, waiting('menu', 2), 'coffee');
+    expect('restarted' in result).toBe(false);
+    expect('ignored' in result).toBe(false);
+    expect(result.effects).toEqual([]);
+  });
+
   it('counts the wait that consumes the input as a step', () => {
     // menu's wait and route, then coffee's say and the wait that stops the turn.
     expect(write(menu, waiting('menu', 2), 'coffee').steps).toBe(4);
@@ -418,6 +521,7 @@ describe('runTurn: continuing conversations', () => {
     ['an inherited branch name', waiting('constructor', 0)],
   ])('restarts at start with the input pending on %s', (_what, state) => {
     const result = write(menu, { ...state, vars: { name: 'Ann' }, turns: 5 }, 'espresso');
+    expect(result.restarted).toEqual({ from: `${state.branch}[${state.step}]` });
     expect(said(result)).toEqual(['Pick one, Ann', 'Coffee it is']);
     expect(result.state).toMatchObject({ status: 'waiting', branch: 'coffee', step: 1, turns: 6 });
     expect(result.state.vars).toEqual({
@@ -539,11 +643,12 @@ describe('runTurn: limits and errors', () => {
 
   it('throws ScenarioError on a goto to a branch the agent lacks', () => {
     const broken: CompiledAgent = {
+      ...NO_DECLARATIONS,
       start: 'a',
       branches: { a: [{ kind: 'goto', branch: 'toString' }] },
     };
     expect(() => chatStarted(broken)).toThrow(expect.objectContaining({ code: 'unknown_branch' }));
-    const noStart: CompiledAgent = { start: 'gone', branches: {} };
+    const noStart: CompiledAgent = { ...NO_DECLARATIONS, start: 'gone', branches: {} };
     expect(() => write(noStart, null, 'hi')).toThrow(ScenarioError);
   });
 

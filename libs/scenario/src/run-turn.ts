@@ -1,63 +1,87 @@
 /**
- * The interpreter: one call runs one turn of one conversation, from the visitor's input to the
- * next point where the bot waits for them (or the end). Pure: no I/O, no clock, and neither the
- * agent, the state nor the input is mutated; a new state is returned.
+ * The interpreter: one call runs one turn of one conversation, from an input to the next point
+ * where the bot waits for the visitor (or the end). Pure: no I/O, no clock, and neither the
+ * agent, the state nor the input is mutated; a new state is returned. Timers are not kept
+ * here: the turn returns `effects` (start or cancel a timer) and the I/O layer keeps the clock.
  *
  * Semantics
  * - A `waiting` state points AT the `wait` step where the previous turn stopped.
- * - `chat_started` always begins a fresh conversation (vars = input.vars). Without text (absent
- *   or only whitespace), `onChatStarted`'s `set` steps run first (other steps there are
- *   skipped), then `start`. With text (the pre-chat messages), `start` runs with that text as
- *   the pending input.
+ * - A fresh conversation starts with vars = { ...agent.variables, ...input.vars }.
+ * - `chat_started` always begins a fresh conversation (a pending hand-off of the old one is
+ *   dropped). Without text (absent or only whitespace), `onChatStarted`'s `set` steps run first
+ *   (other steps there are skipped), then `start`. With text (the pre-chat messages), `start`
+ *   runs with that text as the pending input.
+ * - `text`/`button` first emit a `cancel_timer` effect for every declared timer with
+ *   `cancelOnMessage` (whether it runs or not: the I/O layer ignores timers that do not run).
  * - `text`/`button` with no state, or a state that is `ended`/`handed_off`, or one that is not
- *   recognisable, begin a fresh conversation (vars = input.vars) at `start` with the input
- *   pending. `onChatStarted` does not run: it is only for chats started without text.
+ *   recognisable, begin a fresh conversation at `start` with the input pending.
+ *   `onChatStarted` does not run: it is only for chats started without text.
  * - `text`/`button` with a `waiting` state: vars = state.vars merged with input.vars (the
- *   input wins), and the input is applied at that wait. If the state's position no longer is a
- *   `wait` of this agent (the agent was changed), the conversation keeps its vars and restarts
- *   at `start` with the input pending.
+ *   input wins). If the state has `pendingHandoff`, nothing runs: the turn hands off with that
+ *   reason (status `handed_off` at the same position, no messages, 0 steps). Otherwise the
+ *   input is applied at that wait. If the state's position no longer is a `wait` of this agent
+ *   (the agent was changed), the conversation keeps its vars, restarts at `start` with the
+ *   input pending, and result.restarted = { from: '<branch>[<step>]' }.
+ * - `timer`/`event` are proactive: nobody waits for the answer. With no state, a state that is
+ *   not `waiting`, or one with a `pendingHandoff`, nothing runs: result.ignored = true, the
+ *   state is returned as it was (for no state, an `ended` one with 0 turns, which every input
+ *   treats like no state), 0 steps, no messages, no effects. Otherwise a timer runs its
+ *   declared branch, an event the branch of `agent.events[name]`, from step 0 with nothing
+ *   pending (so only `if` and else route cases can hold), until a wait, end or hand-off; an
+ *   event first sets `event_<key>` = data[key] (characters other than A-Za-z0-9_ in the key
+ *   become `_`). A name the agent does not declare throws ScenarioError('unknown_event').
+ *   A `handoff` reached in a proactive turn cannot answer anyone: result.handoff stays null,
+ *   the state keeps status `waiting` at the position it had before the turn, with
+ *   pendingHandoff = the reason, so the chat's next `text`/`button` hands off.
  * - A `wait` with an input pending consumes it: vars.client_message = its text (a button's
  *   text), vars[save] too if `save` is set, and it becomes the turn's input for the `route`
  *   steps that follow, in any branch, for the rest of the turn. Execution goes on. A `wait`
  *   with nothing pending stops the turn in status `waiting` there. So a pending input is taken
  *   by the first wait reached, and the second wait ends the turn. An input no wait consumed is
  *   dropped.
- * - `route` tries its cases in order and jumps to step 0 of the first match's branch. A case
- *   matches when it has no condition (else), or when the turn's input is a button whose id is
- *   in `button`, or when `text` (a regular expression with flags `iu`, searched anywhere) finds
- *   a match in the input's text (the visitor's text or the pressed button's text). A case with
- *   both `button` and `text` matches if either does. Before an input was consumed in this turn,
- *   only an else case matches. No match: go on with the next step.
+ * - `route` tries its cases in order and jumps to step 0 of the first case that holds. A case
+ *   holds when every condition it has holds: `button` (the turn's input is a button whose id
+ *   is listed), `text` (a regular expression with flags `iu`, searched anywhere in the input's
+ *   text: the visitor's text or the pressed button's text) and `if` (every test on variables,
+ *   see VarCondition). A case with no condition is the else and always holds. Before an input
+ *   was consumed in this turn, `button` and `text` do not hold. No case holds: next step.
  * - `say` and `buttons` render `{{ var }}` templates (button texts, not ids) and emit messages
- *   in order; each `say` is its own message, even when the text renders empty. `set` renders
- *   all its values against the vars as they were before the step. `goto` jumps to step 0.
- *   `pause` adds to pauseMs. `end` ends; `handoff` ends as `handed_off` and sets
- *   result.handoff. Falling off the end of a branch ends the conversation.
+ *   in order; each `say` is its own message, even when the text renders empty. `file` emits
+ *   the text "<name>: <url>" (just the url when the name renders empty). `set` renders all its
+ *   values against the vars as they were before the step. `goto` jumps to step 0. `pause` adds
+ *   to pauseMs. `start_timer` emits { type: 'start_timer', name, delayMs }, `cancel_timer`
+ *   { type: 'cancel_timer', name }; effects keep the order of the steps. `end` ends; `handoff`
+ *   ends as `handed_off` and sets result.handoff. Falling off the end of a branch ends.
  * - Every step executed counts toward `steps`, including a wait that consumes the input and the
  *   wait that stops the turn. More than `opts.maxSteps` throws ScenarioError('step_limit').
- *   A jump to a branch the agent lacks throws ScenarioError('unknown_branch'); compiled agents
- *   never do that. `turns` counts runTurn calls in this conversation (a fresh one gets 1).
+ *   A jump to a branch the agent lacks throws ScenarioError('unknown_branch'), a step the
+ *   engine does not know ScenarioError('invalid_agent'); compiled agents never do that.
+ *   `turns` counts the runTurn calls that ran in this conversation (a fresh one gets 1;
+ *   ignored proactive inputs do not count).
  * - An ended state keeps the position where it ended (a branch's length when it fell off).
  */
+import { eventVarName } from './channel-vars';
+import { caseHolds } from './conditions';
+import type { VisitorInput } from './conditions';
 import { ScenarioError } from './errors';
 import type {
   BotMessage,
   CompiledAgent,
   ConversationState,
-  RouteCase,
   RunOptions,
   Step,
+  TimerDeclaration,
+  TurnEffect,
   TurnInput,
   TurnResult,
 } from './model';
 import { renderTemplate } from './template';
-import { mergeVars } from './vars';
+import { emptyVars, mergeVars } from './vars';
 import type { Vars } from './vars';
 
-/** What the visitor sent, as a wait consumes it and routes match it. */
-type VisitorInput = { kind: 'text'; text: string } | { kind: 'button'; id: string; text: string };
-
 type Status = ConversationState['status'];
+type VisitorTurnInput = Extract<TurnInput, { kind: 'chat_started' | 'text' | 'button' }>;
+type ProactiveInput = Extract<TurnInput, { kind: 'timer' | 'event' }>;
 
 /** Where a step sends execution next. */
 type Flow = { to: 'next' } | { to: 'branch'; branch: string } | { to: 'stop'; status: Status };
@@ -67,12 +91,22 @@ interface Turn {
   agent: CompiledAgent;
   vars: Vars;
   messages: BotMessage[];
+  effects: TurnEffect[];
   pauseMs: number;
   steps: number;
   maxSteps: number;
   handoff: { reason: string } | null;
   pending: VisitorInput | undefined;
   input: VisitorInput | undefined;
+}
+
+/** A stored state that can go on, as far as it can be trusted. */
+interface Prior {
+  branch: string;
+  step: number;
+  vars: unknown;
+  turns: number;
+  pendingHandoff: string | undefined;
 }
 
 export function runTurn(
@@ -85,10 +119,17 @@ export function runTurn(
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new RangeError(`maxSteps must be a positive integer, got ${String(maxSteps)}`);
   }
-  const turn: Turn = {
+  return input.kind === 'timer' || input.kind === 'event'
+    ? proactiveTurn(agent, state, input, maxSteps)
+    : visitorTurn(agent, state, input, maxSteps);
+}
+
+function newTurn(agent: CompiledAgent, vars: Vars, maxSteps: number): Turn {
+  return {
     agent,
-    vars: mergeVars(input.vars),
+    vars,
     messages: [],
+    effects: [],
     pauseMs: 0,
     steps: 0,
     maxSteps,
@@ -96,46 +137,153 @@ export function runTurn(
     pending: undefined,
     input: undefined,
   };
+}
 
+function visitorTurn(
+  agent: CompiledAgent,
+  state: ConversationState | null,
+  input: VisitorTurnInput,
+  maxSteps: number,
+): TurnResult {
+  const turn = newTurn(agent, mergeVars(agent.variables, input.vars), maxSteps);
   let turns = 1;
-  let at: { branch: string; step: number };
-  const prior = input.kind === 'chat_started' ? null : resumable(state);
+  let at = { branch: agent.start, step: 0 };
+  let restarted: TurnResult['restarted'];
   if (input.kind === 'chat_started') {
     const text = input.text ?? '';
     if (text.trim() === '') runChatStarted(turn);
     else turn.pending = { kind: 'text', text };
-    at = { branch: agent.start, step: 0 };
   } else {
+    turn.effects.push(...cancelOnMessage(agent));
     turn.pending = visitorInput(input);
+    const prior = resumable(state);
     if (prior) {
       turn.vars = mergeVars(prior.vars, input.vars);
       turns = prior.turns + 1;
-      at = isWaitAt(agent, prior.branch, prior.step) ? prior : { branch: agent.start, step: 0 };
-    } else {
-      at = { branch: agent.start, step: 0 };
+      if (prior.pendingHandoff !== undefined) return deferredHandoff(turn, prior, turns);
+      if (isWaitAt(agent, prior.branch, prior.step)) at = prior;
+      else restarted = { from: `${prior.branch}[${prior.step}]` };
     }
   }
 
   const end = execute(turn, at.branch, at.step);
+  const result = resultOf(turn, { v: 1, ...end, vars: turn.vars, turns });
+  if (restarted) result.restarted = restarted;
+  return result;
+}
+
+/** The hand-off a proactive turn reached, given now that someone waits for the answer. */
+function deferredHandoff(turn: Turn, prior: Prior, turns: number): TurnResult {
+  const { branch, step } = prior;
+  turn.handoff = { reason: String(prior.pendingHandoff) };
+  return resultOf(turn, { v: 1, status: 'handed_off', branch, step, vars: turn.vars, turns });
+}
+
+function proactiveTurn(
+  agent: CompiledAgent,
+  state: ConversationState | null,
+  input: ProactiveInput,
+  maxSteps: number,
+): TurnResult {
+  const prior = resumable(state);
+  if (!prior || prior.pendingHandoff !== undefined) return ignored(agent, state);
+  const branch = proactiveBranch(agent, input);
+  const turn = newTurn(agent, mergeVars(prior.vars), maxSteps);
+  if (input.kind === 'event') {
+    const data = mergeVars(input.data);
+    for (const key of Object.keys(data)) turn.vars[eventVarName(key)] = data[key];
+  }
+  const end = execute(turn, branch, 0);
+  const turns = prior.turns + 1;
+  if (end.status !== 'handed_off' || !turn.handoff) {
+    return resultOf(turn, { v: 1, ...end, vars: turn.vars, turns });
+  }
+  // v1 answers only requests: the hand-off waits for the chat's next one, where it was.
+  const pendingHandoff = turn.handoff.reason;
+  turn.handoff = null;
+  const { branch: at, step } = prior;
+  return resultOf(turn, {
+    v: 1,
+    status: 'waiting',
+    branch: at,
+    step,
+    vars: turn.vars,
+    turns,
+    pendingHandoff,
+  });
+}
+
+function proactiveBranch(agent: CompiledAgent, input: ProactiveInput): string {
+  const name = String(input.name);
+  if (input.kind === 'timer') {
+    const timer = own<TimerDeclaration>(agent.timers, name);
+    if (timer) return String(timer.branch);
+    throw new ScenarioError('unknown_event', `the agent declares no timer "${name}"`);
+  }
+  const branch = own<string>(agent.events, name);
+  if (branch !== undefined) return String(branch);
+  throw new ScenarioError('unknown_event', `the agent declares no event "${name}"`);
+}
+
+/** Nothing ran: the state as it was; no state reads as an ended one, which acts the same. */
+function ignored(agent: CompiledAgent, state: ConversationState | null): TurnResult {
+  const same: ConversationState =
+    typeof state === 'object' && state !== null && !Array.isArray(state)
+      ? { ...state, vars: mergeVars(state.vars) }
+      : { v: 1, status: 'ended', branch: agent.start, step: 0, vars: emptyVars(), turns: 0 };
   return {
-    state: { v: 1, status: end.status, branch: end.branch, step: end.step, vars: turn.vars, turns },
+    state: same,
+    messages: [],
+    handoff: null,
+    pauseMs: 0,
+    steps: 0,
+    effects: [],
+    ignored: true,
+  };
+}
+
+function resultOf(turn: Turn, state: ConversationState): TurnResult {
+  return {
+    state,
     messages: turn.messages,
     handoff: turn.handoff,
     pauseMs: turn.pauseMs,
     steps: turn.steps,
+    effects: turn.effects,
   };
 }
 
-/** A stored state that can take the visitor's input, or null when a new conversation begins. */
-function resumable(
-  state: ConversationState | null,
-): { branch: string; step: number; vars: unknown; turns: number } | null {
-  if (typeof state !== 'object' || state === null || state.status !== 'waiting') return null;
-  const turns = Number.isSafeInteger(state.turns) && state.turns >= 0 ? state.turns : 0;
-  return { branch: String(state.branch), step: Number(state.step), vars: state.vars, turns };
+/** Agents cached before a field existed lack it; a missing record reads as empty. */
+function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  if (typeof record !== 'object' || record === null || !Object.hasOwn(record, key))
+    return undefined;
+  return record[key] ?? undefined;
 }
 
-function visitorInput(input: Exclude<TurnInput, { kind: 'chat_started' }>): VisitorInput {
+/** Every timer the visitor's message cancels; the I/O layer ignores those not running. */
+function cancelOnMessage(agent: CompiledAgent): TurnEffect[] {
+  const timers: unknown = agent.timers;
+  if (typeof timers !== 'object' || timers === null) return [];
+  return Object.keys(timers)
+    .filter((name) => own<TimerDeclaration>(agent.timers, name)?.cancelOnMessage !== false)
+    .map((name) => ({ type: 'cancel_timer', name }));
+}
+
+/** A stored state that can take an input, or null when a new conversation begins. */
+function resumable(state: ConversationState | null): Prior | null {
+  if (typeof state !== 'object' || state === null || state.status !== 'waiting') return null;
+  const turns = Number.isSafeInteger(state.turns) && state.turns >= 0 ? state.turns : 0;
+  const pending: unknown = state.pendingHandoff;
+  return {
+    branch: String(state.branch),
+    step: Number(state.step),
+    vars: state.vars,
+    turns,
+    pendingHandoff: typeof pending === 'string' ? pending : undefined,
+  };
+}
+
+function visitorInput(input: Exclude<VisitorTurnInput, { kind: 'chat_started' }>): VisitorInput {
   const text = String(input.text ?? '');
   return input.kind === 'button'
     ? { kind: 'button', id: String(input.id), text }
@@ -198,6 +346,12 @@ function count(turn: Turn, branch: string): void {
   }
 }
 
+function declaredTimer(turn: Turn, name: string, kind: string): TimerDeclaration {
+  const timer = own<TimerDeclaration>(turn.agent.timers, name);
+  if (!timer) throw new ScenarioError('invalid_agent', `${kind} names unknown timer "${name}"`);
+  return timer;
+}
+
 type Handler<S extends Step> = (step: S, turn: Turn) => Flow;
 
 const NEXT: Flow = { to: 'next' };
@@ -228,7 +382,7 @@ const STEP_HANDLERS: { readonly [K in Step['kind']]: Handler<Extract<Step, { kin
     return NEXT;
   },
   route: (step, turn) => {
-    const match = step.cases.find((c) => matches(c, turn.input));
+    const match = step.cases.find((c) => caseHolds(c, turn.input, turn.vars));
     return match ? { to: 'branch', branch: match.goto } : NEXT;
   },
   set: (step, turn) => {
@@ -250,6 +404,23 @@ const STEP_HANDLERS: { readonly [K in Step['kind']]: Handler<Extract<Step, { kin
     turn.pauseMs += step.ms;
     return NEXT;
   },
+  // v1 cannot send files, so a file travels as a link.
+  file: (step, turn) => {
+    const url = renderTemplate(String(step.url), turn.vars);
+    const name = renderTemplate(String(step.name ?? ''), turn.vars);
+    turn.messages.push({ type: 'text', text: name.trim() === '' ? url : `${name}: ${url}` });
+    return NEXT;
+  },
+  start_timer: (step, turn) => {
+    const timer = declaredTimer(turn, step.timer, 'start_timer');
+    turn.effects.push({ type: 'start_timer', name: step.timer, delayMs: timer.afterMs });
+    return NEXT;
+  },
+  cancel_timer: (step, turn) => {
+    declaredTimer(turn, step.timer, 'cancel_timer');
+    turn.effects.push({ type: 'cancel_timer', name: step.timer });
+    return NEXT;
+  },
 };
 
 function runStep(step: Step, turn: Turn): Flow {
@@ -258,33 +429,4 @@ function runStep(step: Step, turn: Turn): Flow {
     throw new ScenarioError('invalid_agent', `unknown step kind "${String(kind)}"`);
   }
   return (STEP_HANDLERS[kind as Step['kind']] as Handler<Step>)(step, turn);
-}
-
-function matches(c: RouteCase, input: VisitorInput | undefined): boolean {
-  if (c.button === undefined && c.text === undefined) return true;
-  if (!input) return false;
-  if (input.kind === 'button' && Array.isArray(c.button) && c.button.includes(input.id))
-    return true;
-  return c.text !== undefined && pattern(c.text).test(input.text);
-}
-
-// Agents are compiled once per version but routes run on every turn, so keep their regexps.
-const PATTERNS = new Map<string, RegExp>();
-const MAX_PATTERNS = 1000;
-
-function pattern(source: string): RegExp {
-  let compiled = PATTERNS.get(source);
-  if (!compiled) {
-    try {
-      compiled = new RegExp(source, 'iu');
-    } catch (error) {
-      throw new ScenarioError(
-        'invalid_agent',
-        `invalid route pattern: ${(error as Error).message}`,
-      );
-    }
-    if (PATTERNS.size >= MAX_PATTERNS) PATTERNS.clear();
-    PATTERNS.set(source, compiled);
-  }
-  return compiled;
 }

@@ -1,6 +1,7 @@
 // `{{ name }}` placeholders only: no expressions, filters or nesting, so an agent's author (or a
 // visitor whose text ends up in a variable) can never make the engine evaluate anything.
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+export const PLACEHOLDER_SOURCE = '\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}';
+const PLACEHOLDER = new RegExp(PLACEHOLDER_SOURCE, 'g');
 
 /**
  * Replaces each `{{ name }}` with `vars[name]`; an unknown name renders as ''. Only own
@@ -14,4 +15,9 @@ export function renderTemplate(text: string, vars: Readonly<Record<string, strin
     const value: unknown = vars[name];
     return value === null || value === undefined ? '' : String(value);
   });
+}
+
+/** The variable names a template refers to, each once, in order of first use. */
+export function templateNames(text: string): string[] {
+  return [...new Set(Array.from(text.matchAll(PLACEHOLDER), (match) => match[1]))];
 }

@@ -1,5 +1,9 @@
-import type { TurnInput } from '@app/scenario/model';
-import { FieldProblem, parseWebimRequest, WebimRequestError } from './parse-webim-request';
+import {
+  FieldProblem,
+  parseWebimRequest,
+  VisitorTurnInput,
+  WebimRequestError,
+} from './parse-webim-request';
 import { toWebimResponse } from './to-webim-response';
 
 const CHAT_VARS = { channel_conversation_id: 'chat-1', channel_chat_id: 'chat-1|webim' };
@@ -13,7 +17,7 @@ function newMessage(extra: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The turn input of a request that must parse as a turn. */
-function inputOf(body: unknown): TurnInput {
+function inputOf(body: unknown): VisitorTurnInput {
   const parsed = parseWebimRequest(body);
   if (parsed.kind !== 'turn') throw new Error(`expected a turn, got ${JSON.stringify(parsed)}`);
   return parsed.input;

@@ -23,8 +23,11 @@ export class WebimRequestError extends Error {
   }
 }
 
+/** What a Webim request can start: a visitor's turn (timers and events are not Webim's). */
+export type VisitorTurnInput = Exclude<TurnInput, { kind: 'timer' | 'event' }>;
+
 export type ParsedWebimRequest =
-  | { kind: 'turn'; event: 'new_chat' | 'new_message'; chatId: string; input: TurnInput }
+  | { kind: 'turn'; event: 'new_chat' | 'new_message'; chatId: string; input: VisitorTurnInput }
   /** Valid JSON we cannot run a turn for; answered with a hand-off, never with an error. */
   | {
       kind: 'unsupported';
@@ -84,7 +87,7 @@ export function parseWebimRequest(body: unknown): ParsedWebimRequest {
     const texts = (request.messages ?? [])
       .map(messageText)
       .filter((text): text is string => text !== undefined && text.trim() !== '');
-    const input: TurnInput =
+    const input: VisitorTurnInput =
       texts.length > 0
         ? { kind: 'chat_started', vars, text: texts.join('\n') }
         : { kind: 'chat_started', vars };
@@ -100,7 +103,7 @@ export function parseWebimRequest(body: unknown): ParsedWebimRequest {
     }
     if (request.kind === 'keyboard_response') {
       const button = request.response!.button;
-      const input: TurnInput = {
+      const input: VisitorTurnInput = {
         kind: 'button',
         id: button.id,
         text: button.text || button.id,

@@ -27,6 +27,8 @@ function digest(value: string): Buffer {
 export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ChannelRegistry.name);
   private channels = new Map<string, ChannelRecord>();
+  /** The newest trained version of each agent: jobs carry it so workers never run an older one. */
+  private agentVersions = new Map<string, number>();
   private refreshTimer?: NodeJS.Timeout;
 
   constructor(
@@ -54,16 +56,40 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
 
   async refresh(): Promise<void> {
     const all = await this.catalog.listChannels();
+    const agentIds = [...new Set(all.map((c) => c.agentId))];
+    const versions = await Promise.all(agentIds.map((id) => this.catalog.getAgentVersion(id)));
     this.channels = new Map(all.map((c) => [c.id, c]));
+    this.agentVersions = new Map(agentIds.map((id, i) => [id, versions[i] ?? 0]));
+  }
+
+  /** Called by whoever stored a new agent version, so that this instance uses it at once. */
+  agentTrained(agentId: string, version: number): void {
+    if (version > (this.agentVersions.get(agentId) ?? 0)) this.agentVersions.set(agentId, version);
+  }
+
+  agentVersion(agentId: string): number {
+    return this.agentVersions.get(agentId) ?? 0;
   }
 
   private async onChange(message: string): Promise<void> {
     try {
       const change = JSON.parse(message) as CatalogChange;
-      if (change.kind !== 'channel') return;
+      if (change.kind === 'agent') {
+        this.agentTrained(change.id, (await this.catalog.getAgentVersion(change.id)) ?? 0);
+        return;
+      }
       const channel = await this.catalog.getChannel(change.id);
-      if (channel) this.channels.set(channel.id, channel);
-      else this.channels.delete(change.id);
+      if (channel) {
+        this.channels.set(channel.id, channel);
+        if (!this.agentVersions.has(channel.agentId)) {
+          this.agentTrained(
+            channel.agentId,
+            (await this.catalog.getAgentVersion(channel.agentId)) ?? 0,
+          );
+        }
+      } else {
+        this.channels.delete(change.id);
+      }
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'Could not apply a catalog change');
     }

@@ -1,9 +1,7 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { Controller, Get } from '@nestjs/common';
 import { ChannelRegistry } from './channel-registry.service';
 
 @Controller('api/channels')
-@UseGuards(AdminTokenGuard)
 export class ChannelsController {
   constructor(private readonly registry: ChannelRegistry) {}
 

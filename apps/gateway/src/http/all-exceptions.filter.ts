@@ -1,31 +1,38 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { HttpAdapterHost } from '@nestjs/core';
 import { errorBody } from './error-body';
 
-/** Every error leaves as ErrorBody; anything unexpected is a logged 500 with no internals shown. */
+/**
+ * Every error leaves as ErrorBody; anything unexpected is a logged 500 with no internals shown.
+ * Replies go through the HTTP adapter because errors thrown by middleware carry Node's raw
+ * response, not Fastify's.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const response = host.switchToHttp().getResponse<unknown>();
+    const { httpAdapter } = this.adapterHost;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const response = exception.getResponse();
+      const payload = exception.getResponse();
       const { message, details } =
-        typeof response === 'string'
-          ? { message: response, details: undefined }
-          : (response as { message?: unknown; details?: unknown[] });
+        typeof payload === 'string'
+          ? { message: payload, details: undefined }
+          : (payload as { message?: unknown; details?: unknown[] });
       const text = Array.isArray(message)
         ? message.join('; ')
         : String(message ?? exception.message);
-      void reply.status(status).send(errorBody(status, text, details));
+      httpAdapter.reply(response, errorBody(status, text, details), status);
       return;
     }
     this.logger.error(
       { err: (exception as Error)?.message, stack: (exception as Error)?.stack },
       'Unhandled error',
     );
-    void reply.status(500).send(errorBody(500, 'Internal error'));
+    httpAdapter.reply(response, errorBody(500, 'Internal error'), 500);
   }
 }

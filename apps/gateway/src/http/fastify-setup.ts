@@ -10,4 +10,13 @@ export function configureFastify(fastify: FastifyInstance, bodyLimit: number): v
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, parseJson);
+  // Agent sources (PUT /api/agents/:id) arrive as YAML text; the agent compiler parses them.
+  fastify.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
+    { parseAs: 'string', bodyLimit: AGENT_SOURCE_LIMIT },
+    (_request, body, done) => done(null, body),
+  );
 }
+
+/** Largest agent source accepted, in bytes. */
+export const AGENT_SOURCE_LIMIT = 1024 * 1024;

@@ -16,6 +16,7 @@ import {
 import { isRedisUnavailable } from '@app/redis';
 import type { TurnInput } from '@app/scenario/model';
 import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
+import { ChannelRegistry } from '../channels/channel-registry.service';
 import { ReplyListener } from './reply-listener.service';
 import { TurnBreakers } from './turn-breakers';
 
@@ -60,6 +61,7 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     @InjectQueue(TURN_QUEUE) private readonly queue: Queue<TurnJobData>,
     private readonly store: ConversationStore,
     private readonly replies: ReplyListener,
+    private readonly registry: ChannelRegistry,
     private readonly env: GatewayEnv,
   ) {
     this.breakers = new TurnBreakers(
@@ -141,6 +143,7 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
           channelId: channel.id,
           chatId,
           agentId: channel.agentId,
+          agentVersion: this.registry.agentVersion(channel.agentId),
           turnId,
           input,
           deadline: attempt.deadline,

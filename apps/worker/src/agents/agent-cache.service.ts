@@ -39,17 +39,28 @@ export class AgentCache implements OnApplicationBootstrap {
     await this.subscriber.subscribe(this.catalog.changesChannel);
   }
 
-  get(agentId: string): Promise<LoadedAgent | null> {
+  /**
+   * The agent at `minVersion` or newer. A job names the newest version its gateway knows of, so a
+   * turn after a retraining never runs the old version, even before the change notice arrives.
+   */
+  async get(agentId: string, minVersion = 0): Promise<LoadedAgent | null> {
+    const cached = await this.load(agentId);
+    if ((cached?.version ?? 0) >= minVersion) return cached;
+    this.agents.delete(agentId);
+    return this.load(agentId);
+  }
+
+  private load(agentId: string): Promise<LoadedAgent | null> {
     let loading = this.agents.get(agentId);
     if (!loading) {
-      loading = this.load(agentId);
+      loading = this.fetch(agentId);
       this.agents.set(agentId, loading);
       loading.catch(() => this.agents.delete(agentId));
     }
     return loading;
   }
 
-  private async load(agentId: string): Promise<LoadedAgent | null> {
+  private async fetch(agentId: string): Promise<LoadedAgent | null> {
     const record = await this.catalog.getAgent(agentId);
     if (!record) return null;
     const { agent } = compileAgent(record.source);

@@ -100,7 +100,7 @@ export class TurnRunner {
     };
     let loaded;
     try {
-      loaded = await this.agents.get(job.agentId);
+      loaded = await this.agents.get(job.agentId, job.agentVersion);
     } catch (error) {
       return failed(`agent could not be loaded: ${(error as Error).message}`);
     }
@@ -118,6 +118,12 @@ export class TurnRunner {
       const result = runTurn(loaded.agent, previous, job.input, {
         maxSteps: this.env.SCENARIO_MAX_STEPS,
       });
+      if (result.restarted) {
+        this.logger.warn(
+          { ...context, from: result.restarted.from, version: loaded.version },
+          'Conversation restarted at the start branch: its position is gone from the new agent version',
+        );
+      }
       return {
         conversation: { agentId: job.agentId, agentVersion: loaded.version, state: result.state },
         reply: {
