@@ -17,6 +17,8 @@ const common = {
 };
 
 module.exports = {
+  // A global option (Jest ignores it per project): e2e tests start processes and wait on them.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -27,7 +29,6 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

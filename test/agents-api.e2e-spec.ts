@@ -1,6 +1,5 @@
 import { TestStack } from './support/test-stack';
 import { transcript } from './support/webim-client';
-import { waitFor } from './support/wait-for';
 
 // Training an agent through the API, and what happens to chats in progress when it changes.
 
@@ -107,6 +106,31 @@ describe('agents through the API', () => {
     expect((await put('no%20spaces', V1)).status).toBe(400);
   });
 
+  it('hands off a turn that loops, as a scenario error, leaving the conversation as it was', async () => {
+    const looping = `
+start: welcome
+branches:
+  welcome:
+    - say: "hello"
+    - wait: {}
+    - route:
+        - { text: loop, goto: spin }
+        - { goto: welcome }
+  spin:
+    - goto: spin
+`;
+    const webim = stack.webim(await stack.addChannel('looping', looping));
+    expect(transcript((await webim.newChat('l1')).body)).toEqual(['hello']);
+    const before = await stack.conversations.read('looping', 'l1');
+    const exchange = await webim.say('l1', 'loop');
+    expect(exchange.body).toEqual({ has_answer: false });
+    const after = await stack.conversations.read('looping', 'l1');
+    expect(after.conversation).toEqual(before.conversation);
+    expect(after.handoff).toMatchObject({ reason: 'scenario_error' });
+    await stack.gateway.waitForLog(/"reason":"scenario_error"/);
+    await stack.workers[0].waitForLog(/step_limit|more than \d+ steps/);
+  });
+
   it('moves chats in progress to a new version at their next turn', async () => {
     const webim = stack.webim(await stack.addChannel('shop', V1));
     expect(transcript((await webim.newChat('in-a')).body)).toEqual(['v1: pick one', '[a,b]']);
@@ -127,9 +151,7 @@ describe('agents through the API', () => {
       '[a]',
       'v2: in A',
     ]);
-    await waitFor('the restart to be logged', () =>
-      stack.workers[0].logs().includes('Conversation restarted at the start branch'),
-    );
+    await stack.workers[0].waitForLog(/Conversation restarted at the start branch/);
     const { conversation } = await stack.conversations.read('shop', 'in-b');
     expect(conversation?.agentVersion).toBe(version);
   });

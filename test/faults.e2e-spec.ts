@@ -22,7 +22,7 @@ describe('no worker running', () => {
     expect(exchange.body).toEqual({ has_answer: false });
     expect(exchange.ms).toBeGreaterThanOrEqual(BUDGET - 5);
     expect(exchange.ms).toBeLessThan(BUDGET + 250);
-    expect(stack.gateway.logs()).toMatch(/"reason":"timeout"/);
+    await stack.gateway.waitForLog(/"reason":"timeout"/);
 
     // A worker that starts later finds the job past its deadline and does not run it.
     const queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
@@ -85,7 +85,7 @@ describe('a scenario step that hangs', () => {
     expect(transcript((await webim.say('h1', 'two')).body)).toEqual([
       'echo two (previous hang marker: )',
     ]);
-    expect(stack.gateway.logs()).toMatch(/"reason":"timeout"/);
+    await stack.gateway.waitForLog(/"reason":"timeout"/);
   });
 });
 
@@ -108,8 +108,8 @@ describe('Redis stopped mid-run', () => {
       expect(exchange.body).toEqual({ has_answer: false });
       expect(exchange.ms).toBeLessThan(500);
     }
-    expect(stack.gateway.logs()).toMatch(/"reason":"redis_unavailable"/);
-    expect(stack.gateway.logs()).toMatch(/"reason":"breaker_open"/);
+    await stack.gateway.waitForLog(/"reason":"redis_unavailable"/);
+    await stack.gateway.waitForLog(/"reason":"breaker_open"/);
 
     await stack.redis.restart();
     // No event tells us the gateway has reconnected and its breaker let a trial through: ask again.
@@ -151,7 +151,7 @@ describe('circuit breaker', () => {
       expect(exchange.body).toEqual({ has_answer: false });
       expect(exchange.ms).toBeGreaterThanOrEqual(budget - 5);
     }
-    await waitFor('the breaker to open', () => /"breaker":"open"/.test(stack.gateway.logs()));
+    await stack.gateway.waitForLog(/"breaker":"open"/);
 
     // Record every command the gateway's connections send while the breaker is open.
     const clients = await stack.client.client('LIST');
@@ -173,7 +173,7 @@ describe('circuit breaker', () => {
       expect(exchange.body).toEqual({ has_answer: false });
       expect(exchange.ms).toBeLessThan(50);
     }
-    expect(stack.gateway.logs()).toMatch(/"reason":"breaker_open"/);
+    await stack.gateway.waitForLog(/"reason":"breaker_open"/);
     // A marker command through the monitor proves it has delivered everything before it.
     await stack.client.ping('marker');
     await waitFor('the monitor to see the marker', () => markerSeen);
@@ -181,16 +181,10 @@ describe('circuit breaker', () => {
 
     // A worker comes back; after the reset time the breaker lets a trial through and closes.
     await stack.startWorker();
-    await waitFor(
-      'the breaker to half-open',
-      () => /"breaker":"halfOpen"/.test(stack.gateway.logs()),
-      {
-        timeoutMs: 5000,
-      },
-    );
+    await stack.gateway.waitForLog(/"breaker":"halfOpen"/, 5000);
     const trial = await webim.newChat('trial');
     expect(trial.body.has_answer).toBe(true);
-    await waitFor('the breaker to close', () => /"breaker":"close"/.test(stack.gateway.logs()));
+    await stack.gateway.waitForLog(/"breaker":"close"/);
     const after = await webim.newChat('after');
     expect(after.body.has_answer).toBe(true);
   });

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { ConversationStore, OUTCOME_TTL_MS } from '@app/conversation';
 import { freePort, LocalRedisServer } from '@app/redis';
+import { waitFor } from './wait-for';
 import { WebimClient } from './webim-client';
 
 const DIST = join(__dirname, '../../dist/apps');
@@ -41,6 +42,11 @@ export class StackProcess {
 
   logs(): string {
     return readFileSync(this.logFile, 'utf8');
+  }
+
+  /** Waits until the process has logged a line matching `pattern` (pino writes asynchronously). */
+  async waitForLog(pattern: RegExp, timeoutMs = 5000): Promise<void> {
+    await waitFor(`${this.name} to log ${pattern}`, () => pattern.test(this.logs()), { timeoutMs });
   }
 }
 
