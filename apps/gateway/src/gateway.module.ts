@@ -10,6 +10,7 @@ import { AdminAuthMiddleware } from './auth/admin-auth.middleware';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { ChannelsController } from './channels/channels.controller';
 import { DemoSeeder } from './channels/demo-seeder.service';
+import { ChatEventsController } from './events/chat-events.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { instanceIdProvider } from './turns/instance-id';
 import { ReplyListener } from './turns/reply-listener.service';
@@ -29,7 +30,12 @@ export class GatewayModule implements NestModule {
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
       ],
-      controllers: [WebimWebhookController, ChannelsController, AgentsController],
+      controllers: [
+        WebimWebhookController,
+        ChannelsController,
+        AgentsController,
+        ChatEventsController,
+      ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         instanceIdProvider,

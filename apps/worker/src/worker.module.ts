@@ -4,7 +4,9 @@ import { AppConfigModule, WorkerEnv } from '@app/config';
 import { ConversationModule } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
-import { AgentCache } from './agents/agent-cache.service';
+import { ProactiveProcessor } from './proactive/proactive.processor';
+import { ProactiveRunner } from './proactive/proactive-runner.service';
+import { TimerScheduler } from './proactive/timer-scheduler.service';
 import { TurnProcessor } from './turns/turn.processor';
 import { TurnRunner } from './turns/turn-runner.service';
 
@@ -20,7 +22,7 @@ export class WorkerModule {
         ConversationModule.forApp('worker', 'blocking'),
         CatalogModule,
       ],
-      providers: [AgentCache, TurnRunner, TurnProcessor],
+      providers: [TurnRunner, TurnProcessor, TimerScheduler, ProactiveRunner, ProactiveProcessor],
     };
   }
 }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { SharedEnv } from '@app/config';
 import { COMMAND_REDIS } from '@app/redis';
+import { AgentCache } from './agent-cache.service';
 import { CatalogStore } from './catalog-store';
 
 @Global()
@@ -12,7 +13,8 @@ import { CatalogStore } from './catalog-store';
       inject: [COMMAND_REDIS, SharedEnv],
       useFactory: (redis: Redis, env: SharedEnv) => new CatalogStore(redis, env.KEY_PREFIX),
     },
+    AgentCache,
   ],
-  exports: [CatalogStore],
+  exports: [CatalogStore, AgentCache],
 })
 export class CatalogModule {}

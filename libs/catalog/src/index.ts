@@ -1,3 +1,4 @@
 export * from './catalog-records';
 export * from './catalog-store';
 export * from './catalog.module';
+export * from './agent-cache.service';

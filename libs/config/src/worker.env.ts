@@ -22,4 +22,10 @@ export class WorkerEnv extends SharedEnv {
   @Min(0)
   @Max(10000)
   TURN_GRACE_MS: number = 1000;
+
+  /** Messages of timers and events one chat may have waiting; beyond it the oldest are dropped. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OUTBOX_MAX: number = 50;
 }

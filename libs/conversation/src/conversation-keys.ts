@@ -11,6 +11,8 @@ export interface ChatKeys {
   leases: string;
   /** String: the turn's outcome (TurnReply JSON), set once by whoever settles it first. */
   outcome(turnId: string): string;
+  /** List of BotMessage JSON: what timers and events said, waiting for the chat's next answer. */
+  outbox: string;
 }
 
 export function chatKeys(prefix: string, channelId: string, chatId: string): ChatKeys {
@@ -20,6 +22,7 @@ export function chatKeys(prefix: string, channelId: string, chatId: string): Cha
     turns: `${base}:turns`,
     leases: `${base}:leases`,
     outcome: (turnId) => `${base}:out:${turnId}`,
+    outbox: `${base}:outbox`,
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { chatKeys, ChatKeys } from './conversation-keys';
-import { ADMIT, CLAIM, COMMIT, SETTLE } from './turn-scripts';
-import { encodeReplyEnvelope } from './reply-envelope';
+import { ADMIT, CLAIM, COMMIT, COMMIT_PROACTIVE, ENQUEUE_PROACTIVE, SETTLE } from './turn-scripts';
+import type { BotMessage } from '@app/scenario/model';
 import type { HandoffReason, StoredConversation, TurnReply } from './turn-contracts';
 
 /**
@@ -35,6 +35,8 @@ type TurnCommands = {
   wgClaim(...args: (string | number)[]): Promise<[string, string?]>;
   wgCommit(...args: (string | number)[]): Promise<CommitStatus>;
   wgSettle(...args: (string | number)[]): Promise<string | null>;
+  wgEnqueueProactive(...args: (string | number)[]): Promise<number>;
+  wgCommitProactive(...args: (string | number)[]): Promise<[string, number]>;
 };
 
 /**
@@ -51,8 +53,10 @@ export class ConversationStore {
     const commands: [keyof TurnCommands, string, number][] = [
       ['wgAdmit', ADMIT, 3],
       ['wgClaim', CLAIM, 4],
-      ['wgCommit', COMMIT, 4],
+      ['wgCommit', COMMIT, 5],
       ['wgSettle', SETTLE, 2],
+      ['wgEnqueueProactive', ENQUEUE_PROACTIVE, 2],
+      ['wgCommitProactive', COMMIT_PROACTIVE, 5],
     ];
     for (const [name, lua, numberOfKeys] of commands) {
       if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
@@ -152,7 +156,6 @@ export class ConversationStore {
     jobId: string;
   }): Promise<CommitStatus> {
     const k = this.keys(args.channelId, args.chatId);
-    const replyJson = JSON.stringify(args.reply);
     const handoff: HandoffRecord | null = args.reply.handoff
       ? { ...args.reply.handoff, turnId: args.turnId, at: Date.now() }
       : null;
@@ -161,15 +164,74 @@ export class ConversationStore {
       k.turns,
       k.leases,
       k.outcome(args.turnId),
+      k.outbox,
       args.turnId,
       args.conversation ? JSON.stringify(args.conversation) : '',
-      replyJson,
+      JSON.stringify(args.reply.messages),
       this.options.outcomeTtlMs,
       this.options.conversationTtlSec,
       args.replyTo,
-      encodeReplyEnvelope(args.jobId, replyJson),
+      args.jobId,
       handoff ? JSON.stringify(handoff) : '',
+      args.reply.handoff ? JSON.stringify(args.reply.handoff) : '',
     );
+  }
+
+  /** Puts a proactive turn in its chat's order (idempotent for a retried job). */
+  async enqueueProactive(
+    channelId: string,
+    chatId: string,
+    turnId: string,
+    leaseUntil: number,
+  ): Promise<void> {
+    const k = this.keys(channelId, chatId);
+    await this.redis.wgEnqueueProactive(
+      k.turns,
+      k.leases,
+      turnId,
+      leaseUntil,
+      this.options.conversationTtlSec,
+    );
+  }
+
+  /**
+   * Ends a claimed proactive turn: stores the conversation (or keeps it when null) and appends
+   * its messages to the chat's outbox, capped at `outboxMax` (the oldest are dropped).
+   */
+  async commitProactive(args: {
+    channelId: string;
+    chatId: string;
+    turnId: string;
+    conversation: StoredConversation | null;
+    messages: BotMessage[];
+    outboxMax: number;
+  }): Promise<{ status: 'ok' | 'lost' | 'settled'; dropped: number }> {
+    const k = this.keys(args.channelId, args.chatId);
+    const [status, dropped] = await this.redis.wgCommitProactive(
+      k.chat,
+      k.turns,
+      k.leases,
+      k.outcome(args.turnId),
+      k.outbox,
+      args.turnId,
+      args.conversation ? JSON.stringify(args.conversation) : '',
+      this.options.outcomeTtlMs,
+      this.options.conversationTtlSec,
+      args.outboxMax,
+      ...args.messages.map((m) => JSON.stringify(m)),
+    );
+    return { status: status as 'ok' | 'lost' | 'settled', dropped };
+  }
+
+  /** Whether the chat has a conversation (a state), for incoming requests. */
+  async exists(channelId: string, chatId: string): Promise<boolean> {
+    return (await this.redis.hexists(this.keys(channelId, chatId).chat, 'state')) === 1;
+  }
+
+  /** The messages waiting in the chat's outbox, oldest first. */
+  async outbox(channelId: string, chatId: string): Promise<BotMessage[]> {
+    const raw = await this.redis.lrange(this.keys(channelId, chatId).outbox, 0, -1);
+    return raw.map((m) => JSON.parse(m) as BotMessage);
   }
 
   /** The stored conversation and its last hand-off, for inspection and tests. */

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { SharedEnv } from '@app/config';
 import { COMMAND_REDIS, redisOptions, RedisRole } from '@app/redis';
 import { ConversationStore, OUTCOME_TTL_MS } from './conversation-store';
-import { TURN_QUEUE } from './turn-contracts';
+import { PROACTIVE_QUEUE, TURN_QUEUE } from './turn-contracts';
 
 /**
  * The conversation store and the turn queue for an app. The gateway's producer connection
@@ -25,7 +25,7 @@ export class ConversationModule {
             prefix: `{${env.KEY_PREFIX}}`,
           }),
         }),
-        BullModule.registerQueue({ name: TURN_QUEUE }),
+        BullModule.registerQueue({ name: TURN_QUEUE }, { name: PROACTIVE_QUEUE }),
       ],
       providers: [
         {

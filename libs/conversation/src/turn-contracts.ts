@@ -3,6 +3,32 @@ import type { BotMessage, ConversationState, TurnInput } from '@app/scenario/mod
 /** The BullMQ queue of synchronous turns: one job per Webim request. */
 export const TURN_QUEUE = 'webim-turns';
 
+/** The BullMQ queue of proactive turns: timers (delayed jobs) and incoming requests. */
+export const PROACTIVE_QUEUE = 'webim-proactive';
+
+/** A timer firing or an incoming request: runs a branch; its messages wait in the outbox. */
+export interface ProactiveJobData {
+  v: 1;
+  kind: 'timer' | 'event';
+  channelId: string;
+  chatId: string;
+  agentId: string;
+  /** The timer's or the event's name, as the agent declares it. */
+  name: string;
+  /** An event's data: becomes `event_<key>` variables. */
+  data?: Record<string, string>;
+}
+
+/** A timer's job id: one per chat and timer name, so starting it again replaces it. */
+export function timerJobId(channelId: string, chatId: string, name: string): string {
+  return `timer.${channelId}.${encodeURIComponent(chatId)}.${name}`;
+}
+
+/** An incoming request's job id: retries with the same Idempotency-Key map to the same job. */
+export function eventJobId(channelId: string, chatId: string, key: string): string {
+  return `event.${channelId}.${encodeURIComponent(chatId)}.${encodeURIComponent(key)}`;
+}
+
 /** Why a chat was handed to a human operator instead of getting the bot's answer. */
 export type HandoffReason =
   | 'bot_handoff' // the scenario asked for it (its own reason is in `detail`)

@@ -55,15 +55,31 @@ end
 `;
 
 /**
- * KEYS chat, turns, leases, outcome. ARGV turnId, stateJson ('' keeps the state), outcomeJson,
- * outcomeTtlMs, chatTtlSec, replyChannel, replyMessage, handoffJson ('' clears it).
+ * KEYS chat, turns, leases, outcome, outbox. ARGV turnId, stateJson ('' keeps the state),
+ * messagesJson (the turn's own messages, a JSON array), outcomeTtlMs, chatTtlSec, replyChannel,
+ * jobId, handoffRecordJson ('' clears it), handoffJson ('' when the turn answers).
  * Returns 'ok', 'lost' (no longer the head) or 'late' (the gateway handed off first).
+ * An answer starts with the chat's buffered messages and takes them out of the outbox in the
+ * same step; a hand-off leaves the outbox alone (Webim would not show them).
  */
 export const COMMIT = `
 if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return 'lost' end
 redis.call('LPOP', KEYS[2])
 redis.call('HDEL', KEYS[3], ARGV[1])
-if not redis.call('SET', KEYS[4], ARGV[3], 'NX', 'PX', ARGV[4]) then return 'late' end
+local reply
+local buffered = {}
+if ARGV[9] == '' then
+  buffered = redis.call('LRANGE', KEYS[5], 0, -1)
+  local parts = {}
+  if #buffered > 0 then parts[#parts + 1] = table.concat(buffered, ',') end
+  local own = string.sub(ARGV[3], 2, -2)
+  if own ~= '' then parts[#parts + 1] = own end
+  reply = '{"messages":[' .. table.concat(parts, ',') .. '],"handoff":null}'
+else
+  reply = '{"messages":[],"handoff":' .. ARGV[9] .. '}'
+end
+if not redis.call('SET', KEYS[4], reply, 'NX', 'PX', ARGV[4]) then return 'late' end
+if #buffered > 0 then redis.call('DEL', KEYS[5]) end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
 if ARGV[8] ~= '' then
   redis.call('HSET', KEYS[1], 'handoff', ARGV[8])
@@ -71,7 +87,7 @@ else
   redis.call('HDEL', KEYS[1], 'handoff')
 end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
-redis.call('PUBLISH', ARGV[6], ARGV[7])
+redis.call('PUBLISH', ARGV[6], ARGV[7] .. '\\n' .. reply)
 return 'ok'
 `;
 
@@ -86,4 +102,46 @@ if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   return false
 end
 return redis.call('GET', KEYS[2])
+`;
+
+/**
+ * KEYS turns, leases. ARGV turnId, leaseUntilMs, ttlSec.
+ * Puts a proactive turn (timer, event) in the chat's order, once: a retried job keeps its place.
+ */
+export const ENQUEUE_PROACTIVE = `
+if not redis.call('LPOS', KEYS[1], ARGV[1]) then redis.call('RPUSH', KEYS[1], ARGV[1]) end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return 1
+`;
+
+/**
+ * KEYS chat, turns, leases, outcome, outbox. ARGV turnId, stateJson ('' keeps the state),
+ * outcomeTtlMs, chatTtlSec, outboxMax, message JSON...
+ * Ends a claimed proactive turn: the new state and its messages, appended to the outbox, in
+ * one step. The outcome key marks the turn done, so a retry of a job that committed before
+ * its worker died does nothing. Returns {'ok', dropped} (messages over the cap, oldest first),
+ * {'lost'} or {'settled'}.
+ */
+export const COMMIT_PROACTIVE = `
+if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return {'lost', 0} end
+redis.call('LPOP', KEYS[2])
+redis.call('HDEL', KEYS[3], ARGV[1])
+if not redis.call('SET', KEYS[4], 'done', 'NX', 'PX', ARGV[3]) then return {'settled', 0} end
+if ARGV[2] ~= '' then
+  redis.call('HSET', KEYS[1], 'state', ARGV[2])
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+end
+local dropped = 0
+if #ARGV > 5 then
+  redis.call('RPUSH', KEYS[5], unpack(ARGV, 6))
+  local over = redis.call('LLEN', KEYS[5]) - tonumber(ARGV[5])
+  if over > 0 then
+    redis.call('LTRIM', KEYS[5], over, -1)
+    dropped = over
+  end
+  redis.call('EXPIRE', KEYS[5], ARGV[4])
+end
+return {'ok', dropped}
 `;

@@ -95,6 +95,10 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
     }
   }
 
+  get(channelId: string): ChannelRecord | undefined {
+    return this.channels.get(channelId);
+  }
+
   list(): ChannelRecord[] {
     return [...this.channels.values()];
   }

@@ -8,8 +8,9 @@ import {
   TurnJobResult,
   TurnReply,
 } from '@app/conversation';
-import { runTurn, ScenarioError } from '@app/scenario';
-import { AgentCache } from '../agents/agent-cache.service';
+import { runTurn, ScenarioError, TurnEffect } from '@app/scenario';
+import { AgentCache } from '@app/catalog';
+import { TimerScheduler } from '../proactive/timer-scheduler.service';
 
 /** Polling backoff while an earlier turn of the same chat runs (rare: Webim waits per chat). */
 const FIRST_WAIT_MS = 2;
@@ -20,6 +21,7 @@ interface Execution {
   reply: TurnReply;
   steps: number;
   pauseMs: number;
+  effects: TurnEffect[];
 }
 
 /**
@@ -33,6 +35,7 @@ export class TurnRunner {
   constructor(
     private readonly store: ConversationStore,
     private readonly agents: AgentCache,
+    private readonly timers: TimerScheduler,
     private readonly env: WorkerEnv,
   ) {}
 
@@ -74,7 +77,20 @@ export class TurnRunner {
       waitedMs: startedAt - pickedAt,
       ranMs: Date.now() - startedAt,
     };
-    if (status !== 'ok') {
+    if (status === 'ok') {
+      // After the commit: a timer belongs to a turn that happened, never to one handed off.
+      await this.timers
+        .apply(
+          { channelId: job.channelId, chatId: job.chatId, agentId: job.agentId },
+          execution.effects,
+        )
+        .catch((error: Error) =>
+          this.logger.error(
+            { channelId: job.channelId, chatId: job.chatId, jobId, err: error.message },
+            'Could not apply timers',
+          ),
+        );
+    } else {
       this.logger.warn(
         { channelId: job.channelId, chatId: job.chatId, jobId, status },
         'Turn finished after the gateway handed the chat off; its result was discarded',
@@ -96,6 +112,7 @@ export class TurnRunner {
         reply: { messages: [], handoff: { reason: 'scenario_error', detail } },
         steps: 0,
         pauseMs: 0,
+        effects: [],
       };
     };
     let loaded;
@@ -132,6 +149,7 @@ export class TurnRunner {
         },
         steps: result.steps,
         pauseMs: result.pauseMs,
+        effects: result.effects,
       };
     } catch (error) {
       if (error instanceof ScenarioError) return failed(error.message);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { CatalogChange, CatalogStore } from '@app/catalog';
+import type { CatalogChange } from './catalog-records';
+import { CatalogStore } from './catalog-store';
 import { SUBSCRIBER_REDIS } from '@app/redis';
 import { compileAgent, CompiledAgent } from '@app/scenario';
 

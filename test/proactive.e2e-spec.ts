@@ -1,0 +1,150 @@
+import { Queue, QueueEvents } from 'bullmq';
+import { PROACTIVE_QUEUE } from '@app/conversation';
+import { TestStack } from './support/test-stack';
+import { transcript, WebimClient } from './support/webim-client';
+import { waitFor } from './support/wait-for';
+
+// Timers and incoming requests: what they say waits in the chat's outbox and goes out, in
+// order and once, at the head of the chat's next answer.
+
+const AGENT = `
+timers:
+  nudge: { after: 1s, goto: nudge }
+events:
+  shipped: shipped
+start: ask
+branches:
+  ask:
+    - say: "Your order number?"
+    - start_timer: nudge
+    - goto: listen
+  listen:
+    - wait: { save: order }
+    - route:
+        - { text: "^person$", goto: person }
+        - { goto: thanks }
+  thanks:
+    - say: "Noted {{order}}."
+    - goto: listen
+  nudge:
+    - say: "Still there?"
+    - goto: listen
+  shipped:
+    - say: "Order {{event_order_id}} shipped."
+    - goto: listen
+  person:
+    - handoff: asked
+`;
+
+describe('proactive messages', () => {
+  let stack: TestStack;
+  let webim: WebimClient;
+  let queue: Queue;
+  let events: QueueEvents;
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+    webim = stack.webim(await stack.addChannel('shop', AGENT));
+    queue = new Queue(PROACTIVE_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    events = new QueueEvents(PROACTIVE_QUEUE, {
+      connection: { url: stack.redis.url },
+      prefix: '{wg}',
+    });
+    await events.waitUntilReady();
+  });
+  afterAll(async () => {
+    await events.close();
+    await queue.close();
+    await stack.close();
+  });
+
+  const outbox = (chatId: string) => stack.conversations.outbox('shop', chatId);
+  const outboxLength = (chatId: string, n: number) =>
+    waitFor(
+      `${n} buffered message(s) in ${chatId}`,
+      async () => (await outbox(chatId)).length === n,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+  const sendEvent = (chatId: string, body: unknown, headers: Record<string, string> = {}) =>
+    stack.api(`/api/channels/shop/chats/${chatId}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('delivers a timer message at the head of the next answer, once', async () => {
+    expect(transcript((await webim.newChat('t1')).body)).toEqual(['Your order number?']);
+    await outboxLength('t1', 1); // the timer fired while Webim was silent
+    expect(transcript((await webim.say('t1', '123')).body)).toEqual(['Still there?', 'Noted 123.']);
+    expect(await outbox('t1')).toEqual([]);
+    expect(transcript((await webim.say('t1', '456')).body)).toEqual(['Noted 456.']);
+  });
+
+  it('delivers several events and a timer in the order they were produced', async () => {
+    await webim.newChat('t2');
+    expect((await sendEvent('t2', { name: 'shipped', data: { order_id: 1 } })).status).toBe(202);
+    await outboxLength('t2', 1);
+    expect((await sendEvent('t2', { name: 'shipped', data: { order_id: '2' } })).status).toBe(202);
+    await outboxLength('t2', 2);
+    await outboxLength('t2', 3); // then the timer
+    expect(transcript((await webim.say('t2', '9')).body)).toEqual([
+      'Order 1 shipped.',
+      'Order 2 shipped.',
+      'Still there?',
+      'Noted 9.',
+    ]);
+  });
+
+  it('leaves the buffer untouched when the answer is a hand-off', async () => {
+    await webim.newChat('t3');
+    await outboxLength('t3', 1);
+    expect((await webim.say('t3', 'person')).body).toEqual({ has_answer: false });
+    expect(await outbox('t3')).toEqual([{ type: 'text', text: 'Still there?' }]);
+  });
+
+  it('drops an event for a chat that was handed off, and counts it in the log', async () => {
+    const response = await sendEvent('t3', { name: 'shipped', data: { order_id: 5 } });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const result = await (await queue.getJob(id))!.waitUntilFinished(events, 10_000);
+    expect(result).toEqual({ status: 'dropped' });
+    expect(await outbox('t3')).toHaveLength(1);
+    await stack.workers[0].waitForLog(/Proactive turn dropped/);
+  });
+
+  it('makes retries with the same Idempotency-Key safe', async () => {
+    await webim.newChat('t4');
+    const key = { 'idempotency-key': 'order-7-shipped' };
+    const first = await sendEvent('t4', { name: 'shipped', data: { order_id: 7 } }, key);
+    const again = await sendEvent('t4', { name: 'shipped', data: { order_id: 7 } }, key);
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(202);
+    const { id } = (await first.json()) as { id: string };
+    expect(await again.json()).toEqual({ id });
+    await (await queue.getJob(id))!.waitUntilFinished(events, 10_000);
+    expect(await outbox('t4')).toEqual([{ type: 'text', text: 'Order 7 shipped.' }]);
+  });
+
+  it('answers 404 for an unknown chat, channel or event name, 400 for bad data, 401 without the token', async () => {
+    expect((await sendEvent('nobody', { name: 'shipped' })).status).toBe(404);
+    expect((await sendEvent('t4', { name: 'no_such_event' })).status).toBe(404);
+    const unknownChannel = await stack.api('/api/channels/nope/chats/t4/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'shipped' }),
+    });
+    expect(unknownChannel.status).toBe(404);
+    expect((await sendEvent('t4', { name: 'shipped', data: { nested: { a: 1 } } })).status).toBe(
+      400,
+    );
+    expect((await sendEvent('t4', { name: 'shipped', extra: 1 })).status).toBe(400);
+    const anonymous = await fetch(`${stack.baseUrl}/api/channels/shop/chats/t4/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'shipped' }),
+    });
+    expect(anonymous.status).toBe(401);
+  });
+});
