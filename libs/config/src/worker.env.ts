@@ -23,6 +23,16 @@ export class WorkerEnv extends SharedEnv {
   @Max(10000)
   TURN_GRACE_MS: number = 1000;
 
+  /**
+   * BullMQ's job lock: a worker that dies holding a job (SIGKILL) loses it after this long, and
+   * another worker takes the job over. Shorter recovers faster; it must stay well above the
+   * longest turn. Read when the worker module loads (see worker-options.ts).
+   */
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
+  WORKER_LOCK_MS: number = 30_000;
+
   /** Messages of timers and events one chat may have waiting; beyond it the oldest are dropped. */
   @IsInt()
   @Min(1)

@@ -112,7 +112,7 @@ describe('agents/demo.yaml', () => {
   });
 
   it('starts the reminder with the menu; any message cancels it first', () => {
-    const START = { type: 'start_timer', name: 'reminder', delayMs: 120_000 };
+    const START = { type: 'start_timer', name: 'reminder', delayMs: 30_000 };
     const CANCEL = { type: 'cancel_timer', name: 'reminder' };
     const started = turn(null, { kind: 'chat_started', vars: {} });
     expect(started.effects).toEqual([START]);
@@ -296,7 +296,7 @@ describe('agents/demo.yaml', () => {
         expect(result.state.pendingHandoff).toBeUndefined();
         for (const effect of result.effects) {
           expect(effect.name).toBe('reminder');
-          if (effect.type === 'start_timer') expect(effect.delayMs).toBe(120_000);
+          if (effect.type === 'start_timer') expect(effect.delayMs).toBe(30_000);
         }
         if (input.kind === 'text' || input.kind === 'button')
           expect(result.effects[0]).toEqual({ type: 'cancel_timer', name: 'reminder' });

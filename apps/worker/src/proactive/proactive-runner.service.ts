@@ -7,7 +7,7 @@ import { ConversationStore, ProactiveJobData } from '@app/conversation';
 import { runTurn, ScenarioError, TurnInput } from '@app/scenario';
 import { TimerScheduler } from './timer-scheduler.service';
 
-/** How long a proactive turn holds its chat; it runs in milliseconds (pauses are skipped). */
+/** How long a proactive turn holds its chat; it runs in milliseconds (pauses are capped). */
 const LEASE_MS = 5000;
 /** How long it waits for the chat's earlier turns before giving up (BullMQ then retries it). */
 const MAX_WAIT_MS = 30_000;
@@ -83,6 +83,9 @@ export class ProactiveRunner {
     }
     if (result.ignored) return drop('the conversation has ended or was handed off');
 
+    // A pause in a proactive branch spaces its messages from what came before; it must end
+    // well inside the turn's lease.
+    if (result.pauseMs > 0) await sleep(Math.min(result.pauseMs, LEASE_MS - 1000));
     const committed = await this.store.commitProactive({
       channelId,
       chatId,

@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { hostname } from 'node:os';
 import { PROACTIVE_QUEUE, ProactiveJobData } from '@app/conversation';
+import { workerOptions } from '../worker-options';
 import { ProactiveRunner } from './proactive-runner.service';
 
-@Processor(PROACTIVE_QUEUE, { name: `${hostname()}:${process.pid}` })
+@Processor(PROACTIVE_QUEUE, workerOptions())
 export class ProactiveProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ProactiveProcessor.name);
 

@@ -1,13 +1,12 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { hostname } from 'node:os';
 import { WorkerEnv } from '@app/config';
 import { TURN_QUEUE, TurnJobData, TurnJobResult } from '@app/conversation';
+import { workerOptions } from '../worker-options';
 import { TurnRunner } from './turn-runner.service';
 
-// The worker's name shows in Bull Board ("processed by") and BullMQ's worker list.
-@Processor(TURN_QUEUE, { name: `${hostname()}:${process.pid}` })
+@Processor(TURN_QUEUE, workerOptions())
 export class TurnProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(TurnProcessor.name);
   private lastError = 0;
