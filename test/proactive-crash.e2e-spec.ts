@@ -55,8 +55,12 @@ describe('proactive messages when a worker dies', () => {
 
   it('fires a timer scheduled before its worker was killed, once, after a restart', async () => {
     expect(transcript((await webim.newChat('k1')).body)).toEqual(['Your order number?']);
-    await liveWorker().kill('SIGKILL'); // the timer is scheduled, not yet fired
-    expect(await queue.getJobCounts('delayed', 'wait')).toMatchObject({ delayed: 1 });
+    // The worker schedules the timer right after its turn commits: wait until it is there.
+    await waitFor(
+      'the timer to be scheduled',
+      async () => (await queue.getJobCounts('delayed')).delayed === 1,
+    );
+    await liveWorker().kill('SIGKILL'); // scheduled, not yet fired
     await stack.startWorker();
     await waitFor(
       'the timer branch to buffer its messages',
