@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { request as httpRequest } from 'node:http';
 import { TURN_QUEUE } from '@app/conversation';
 import { TestStack } from './support/test-stack';
 import { WebimClient } from './support/webim-client';
@@ -95,7 +96,39 @@ describe('webhook input', () => {
       kind: 'visitor',
       text: 'x'.repeat(2 * 1024 * 1024),
     });
-    await expectRejected(huge, 413);
+    const before = await jobCount();
+    // The gateway answers 413 from the Content-Length alone and closes the connection while the
+    // body is still being sent; node:http hands over that early response (fetch may see EPIPE).
+    const { status, body } = await new Promise<{ status: number; body: string }>(
+      (resolve, reject) => {
+        const request = httpRequest(webim.webhookUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(huge),
+          },
+        });
+        request.on('response', (response) => {
+          let text = '';
+          response.on('data', (chunk) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        });
+        let responded = false;
+        request.on('response', () => (responded = true));
+        // The early close may break our write before or after the response arrives: only a
+        // close with no response at all is a failure.
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          if (!['EPIPE', 'ECONNRESET'].includes(error.code ?? '')) reject(error);
+        });
+        request.on('close', () => responded || reject(new Error('closed without a response')));
+        request.end(huge);
+      },
+    );
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(await jobCount()).toBe(before);
+    expect(await chatKeys()).toEqual([]);
+    expect(stack.gateway.alive).toBe(true);
   });
 
   it('refuses prototype-pollution keys', async () => {
