@@ -1,4 +1,3 @@
-import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TURN_QUEUE, turnJobId } from '@app/conversation';
 import { HANGING_AGENT } from './support/agents';
@@ -25,12 +24,7 @@ describe('no worker running', () => {
     await stack.gateway.waitForLog(/"reason":"timeout"/);
 
     // A worker that starts later finds the job past its deadline and does not run it.
-    const queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
-    const events = new QueueEvents(TURN_QUEUE, {
-      connection: { url: stack.redis.url },
-      prefix: '{wg}',
-    });
-    await events.waitUntilReady();
+    const { queue, events } = await stack.bull(TURN_QUEUE);
     const [jobId] = (await queue.getJobs(['wait'])).map((j) => j.id!);
     await stack.startWorker();
     const result = await (await queue.getJob(jobId))!.waitUntilFinished(events, 10_000);
@@ -38,26 +32,16 @@ describe('no worker running', () => {
     const { conversation, handoff } = await stack.conversations.read('demo', 'no-worker');
     expect(conversation).toBeNull();
     expect(handoff).toMatchObject({ reason: 'timeout' });
-    await events.close();
-    await queue.close();
   });
 });
 
 describe('a scenario step that hangs', () => {
   let stack: TestStack;
-  let queue: Queue;
-  let events: QueueEvents;
-  afterAll(async () => {
-    await events.close();
-    await queue.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   it('hands off within the budget, and the late result changes nothing', async () => {
     stack = await TestStack.start({ env: { REPLY_BUDGET_MS: String(BUDGET) } });
-    queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
-    events = new QueueEvents(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
-    await events.waitUntilReady();
+    const { queue, events } = await stack.bull(TURN_QUEUE);
     const webim = stack.webim(await stack.addChannel('hanging', HANGING_AGENT));
 
     expect(transcript((await webim.newChat('h1')).body)).toEqual(['ready']);

@@ -1,4 +1,3 @@
-import { Queue } from 'bullmq';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TURN_QUEUE } from '@app/conversation';
@@ -66,9 +65,8 @@ describe('per-chat order with two workers', () => {
     chats.forEach((chatId, i) => expect(actual[i]).toEqual(expected(chatId)));
 
     // Both workers took part.
-    const queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    const { queue } = await stack.bull(TURN_QUEUE);
     const jobs = await queue.getJobs(['completed'], 0, 1000);
-    await queue.close();
     expect(new Set(jobs.map((j) => j.processedBy)).size).toBe(2);
   });
 
@@ -92,11 +90,10 @@ describe('per-chat order with two workers', () => {
     expect([...final].sort()).toEqual([...sent].sort());
 
     // ...and in arrival order: the order the gateway admitted them (their turn sequence).
-    const queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    const { queue } = await stack.bull(TURN_QUEUE);
     const jobs = (await queue.getJobs(['completed'], 0, 1000)).filter(
       (j) => j.data.channelId === 'counting' && j.data.input.kind === 'text',
     );
-    await queue.close();
     const admitted = jobs
       .sort((a, b) => Number(a.data.turnId.split('-')[1]) - Number(b.data.turnId.split('-')[1]))
       .map((j) => (j.data.input as { text: string }).text);

@@ -1,4 +1,4 @@
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import { PROACTIVE_QUEUE } from '@app/conversation';
 import { TestStack } from './support/test-stack';
 import { transcript, WebimClient } from './support/webim-client';
@@ -37,18 +37,9 @@ describe('proactive messages when a worker dies', () => {
     // A short job lock, so that a killed worker's job is taken over in about a second.
     stack = await TestStack.start({ env: { WORKER_LOCK_MS: '1000' } });
     webim = stack.webim(await stack.addChannel('crash', AGENT));
-    queue = new Queue(PROACTIVE_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
-    events = new QueueEvents(PROACTIVE_QUEUE, {
-      connection: { url: stack.redis.url },
-      prefix: '{wg}',
-    });
-    await events.waitUntilReady();
+    ({ queue, events } = await stack.bull(PROACTIVE_QUEUE));
   });
-  afterAll(async () => {
-    await events.close();
-    await queue.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   const outbox = (chatId: string) => stack.conversations.outbox('crash', chatId);
   const liveWorker = () => stack.workers.find((w) => w.alive)!;

@@ -1,4 +1,4 @@
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import { PROACTIVE_QUEUE } from '@app/conversation';
 import { TestStack } from './support/test-stack';
 import { transcript, WebimClient } from './support/webim-client';
@@ -45,18 +45,9 @@ describe('proactive messages', () => {
   beforeAll(async () => {
     stack = await TestStack.start();
     webim = stack.webim(await stack.addChannel('shop', AGENT));
-    queue = new Queue(PROACTIVE_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
-    events = new QueueEvents(PROACTIVE_QUEUE, {
-      connection: { url: stack.redis.url },
-      prefix: '{wg}',
-    });
-    await events.waitUntilReady();
+    ({ queue, events } = await stack.bull(PROACTIVE_QUEUE));
   });
-  afterAll(async () => {
-    await events.close();
-    await queue.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   const outbox = (chatId: string) => stack.conversations.outbox('shop', chatId);
   const outboxLength = (chatId: string, n: number) =>

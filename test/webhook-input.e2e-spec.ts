@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { request as httpRequest } from 'node:http';
 import { TURN_QUEUE } from '@app/conversation';
 import { TestStack } from './support/test-stack';
@@ -15,13 +15,10 @@ describe('webhook input', () => {
   beforeAll(async () => {
     stack = await TestStack.start();
     webim = stack.webim(await stack.demoWebhookUrl());
-    queue = new Queue(TURN_QUEUE, { connection: { url: stack.redis.url }, prefix: '{wg}' });
+    ({ queue } = await stack.bull(TURN_QUEUE));
   });
 
-  afterAll(async () => {
-    await queue.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   const jobCount = async () => {
     const counts = await queue.getJobCounts();

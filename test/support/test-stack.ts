@@ -4,6 +4,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { ConversationStore, OUTCOME_TTL_MS } from '@app/conversation';
@@ -66,6 +67,7 @@ export class TestStack {
   catalog!: CatalogStore;
   conversations!: ConversationStore;
   private started = 0;
+  private readonly queues = new Map<string, Promise<{ queue: Queue; events: QueueEvents }>>();
 
   private constructor(private readonly options: StackOptions) {}
 
@@ -186,6 +188,19 @@ export class TestStack {
     return channels.find((c) => c.id === id)!.webhookUrl;
   }
 
+  /** A BullMQ queue of the stack and its events (ready), closed with the stack. */
+  bull(name: string): Promise<{ queue: Queue; events: QueueEvents }> {
+    let open = this.queues.get(name);
+    if (!open) {
+      const options = { connection: { url: this.redis.url }, prefix: '{wg}' };
+      const queue = new Queue(name, options);
+      const events = new QueueEvents(name, options);
+      open = events.waitUntilReady().then(() => ({ queue, events }));
+      this.queues.set(name, open);
+    }
+    return open;
+  }
+
   webim(webhookUrl: string): WebimClient {
     return new WebimClient(webhookUrl);
   }
@@ -199,6 +214,10 @@ export class TestStack {
   }
 
   async close(): Promise<void> {
+    for (const open of this.queues.values()) {
+      const { queue, events } = await open;
+      await Promise.all([events.close(), queue.close()]);
+    }
     await Promise.all([
       this.gateway?.kill('SIGTERM'),
       ...this.workers.map((w) => w.kill('SIGTERM')),

@@ -1,21 +1,10 @@
 import { compileAgent } from './compile-agent';
 import { AgentCompileError } from './errors';
 import type { AgentIssue } from './model';
-
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
+import { yaml, issuesOf } from './spec-helpers';
 
 /** A valid agent whose branch `a` holds the given step lines (indented by the caller). */
 const withSteps = (...steps: string[]) => yaml('start: a', 'branches:', '  a:', ...steps);
-
-function issuesOf(source: string): AgentIssue[] {
-  try {
-    compileAgent(source);
-  } catch (error) {
-    if (error instanceof AgentCompileError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected AgentCompileError');
-}
 
 const errorsOf = (source: string) => issuesOf(source).filter((i) => i.severity === 'error');
 

@@ -1,25 +1,5 @@
 import { compileAgent } from './compile-agent';
-import { AgentCompileError } from './errors';
-import type { AgentIssue } from './model';
-
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
-
-function issuesOf(source: string): AgentIssue[] {
-  try {
-    compileAgent(source);
-  } catch (error) {
-    if (error instanceof AgentCompileError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected AgentCompileError');
-}
-
-/** The only error of `source`, which must be at `path`. */
-function onlyError(source: string, path: string): AgentIssue {
-  const errors = issuesOf(source).filter((i) => i.severity === 'error');
-  expect(errors.map((e) => e.path)).toEqual([path]);
-  return errors[0];
-}
+import { onlyError, yaml } from './spec-helpers';
 
 const HEAD = [
   'start: a',

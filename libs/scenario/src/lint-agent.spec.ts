@@ -1,6 +1,6 @@
 import { compileAgent } from './compile-agent';
+import { yaml } from './spec-helpers';
 
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 const warningsOf = (...lines: string[]) => compileAgent(yaml(...lines)).warnings;
 
 const DEFERRED =

@@ -1,8 +1,7 @@
 import { compileAgent } from './compile-agent';
 import type { CompiledAgent } from './model';
 import { runAgentTests } from './run-agent-tests';
-
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
+import { yaml } from './spec-helpers';
 
 /** A small agent (lines 1-27) followed by the given tests (from line 29). */
 const AGENT = [

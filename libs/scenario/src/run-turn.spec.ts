@@ -2,8 +2,8 @@ import { compileAgent } from './compile-agent';
 import { ScenarioError } from './errors';
 import type { CompiledAgent, ConversationState, TurnInput, TurnResult } from './model';
 import { runTurn } from './run-turn';
+import { yaml } from './spec-helpers';
 
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 const agentOf = (...lines: string[]) => compileAgent(yaml(...lines)).agent;
 const opts = { maxSteps: 100 };
 

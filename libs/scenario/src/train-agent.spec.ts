@@ -1,6 +1,5 @@
 import { trainAgent } from './train-agent';
-
-const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
+import { yaml } from './spec-helpers';
 
 const AGENT = [
   'start: a',

@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PROACTIVE_QUEUE, ProactiveJobData } from '@app/conversation';
-import { workerOptions } from '../worker-options';
+import { watchWorker, workerOptions } from '../worker-setup';
 import { ProactiveRunner } from './proactive-runner.service';
 
 @Processor(PROACTIVE_QUEUE, workerOptions())
@@ -14,21 +14,7 @@ export class ProactiveProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.worker.on('error', (error) =>
-      this.logger.warn({ err: error.message }, 'Proactive worker connection error'),
-    );
-    this.worker.on('failed', (job, error) =>
-      this.logger.error(
-        {
-          jobId: job?.id,
-          channelId: job?.data.channelId,
-          chatId: job?.data.chatId,
-          err: error.message,
-        },
-        'Proactive job failed',
-      ),
-    );
-    await this.worker.waitUntilReady();
+    await watchWorker(this.worker, this.logger, 'Proactive');
   }
 
   process(job: Job<ProactiveJobData>) {
