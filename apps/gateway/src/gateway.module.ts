@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { CatalogModule } from '@app/catalog';
 import { AppConfigModule, GatewayEnv } from '@app/config';
 import { ConversationModule } from '@app/conversation';
@@ -11,6 +12,7 @@ import { ChannelRegistry } from './channels/channel-registry.service';
 import { ChannelsController } from './channels/channels.controller';
 import { DemoSeeder } from './channels/demo-seeder.service';
 import { ChatEventsController } from './events/chat-events.controller';
+import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { instanceIdProvider } from './turns/instance-id';
 import { ReplyListener } from './turns/reply-listener.service';
@@ -29,12 +31,14 @@ export class GatewayModule implements NestModule {
         RedisClientsModule.forApp('gateway'),
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
+        TerminusModule,
       ],
       controllers: [
         WebimWebhookController,
         ChannelsController,
         AgentsController,
         ChatEventsController,
+        HealthController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

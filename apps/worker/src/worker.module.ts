@@ -4,6 +4,7 @@ import { AppConfigModule, WorkerEnv } from '@app/config';
 import { ConversationModule } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
+import { HeartbeatService } from './heartbeat.service';
 import { ProactiveProcessor } from './proactive/proactive.processor';
 import { ProactiveRunner } from './proactive/proactive-runner.service';
 import { TimerScheduler } from './proactive/timer-scheduler.service';
@@ -22,7 +23,14 @@ export class WorkerModule {
         ConversationModule.forApp('worker', 'blocking'),
         CatalogModule,
       ],
-      providers: [TurnRunner, TurnProcessor, TimerScheduler, ProactiveRunner, ProactiveProcessor],
+      providers: [
+        TurnRunner,
+        TurnProcessor,
+        TimerScheduler,
+        ProactiveRunner,
+        ProactiveProcessor,
+        HeartbeatService,
+      ],
     };
   }
 }

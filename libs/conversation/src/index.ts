@@ -3,3 +3,4 @@ export * from './conversation-keys';
 export * from './conversation-store';
 export * from './reply-envelope';
 export * from './conversation.module';
+export * from './worker-heartbeats';

@@ -2,8 +2,14 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { HttpAdapterHost } from '@nestjs/core';
 import { errorBody } from './error-body';
 
+function isHealthResult(payload: unknown): boolean {
+  return (
+    typeof payload === 'object' && payload !== null && 'status' in payload && 'details' in payload
+  );
+}
+
 /**
- * Every error leaves as ErrorBody; anything unexpected is a logged 500 with no internals shown.
+ * Every error leaves as ErrorBody (health checks excepted); anything unexpected is a logged 500 with no internals shown.
  * Replies go through the HTTP adapter because errors thrown by middleware carry Node's raw
  * response, not Fastify's.
  */
@@ -19,6 +25,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
+      if (isHealthResult(payload)) {
+        // Terminus's documented body (which check is down, and why) is what probes' readers expect.
+        httpAdapter.reply(response, payload, status);
+        return;
+      }
       const { message, details } =
         typeof payload === 'string'
           ? { message: payload, details: undefined }

@@ -1,0 +1,59 @@
+import { TestStack } from './support/test-stack';
+import { waitFor } from './support/wait-for';
+
+// Probes: live while the process answers; ready only while Redis answers and a worker lives.
+
+describe('health', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await TestStack.start({ persistentRedis: true });
+  });
+  afterAll(() => stack.close());
+
+  const probe = async (path: string) => {
+    const response = await fetch(`${stack.baseUrl}${path}`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const readyIs = (status: number) =>
+    waitFor(
+      `/health/ready to answer ${status}`,
+      async () => (await probe('/health/ready')).status === status,
+      {
+        timeoutMs: 20_000,
+        everyMs: 100,
+      },
+    );
+
+  it('is live and ready with Redis and a worker', async () => {
+    expect((await probe('/health/live')).status).toBe(200);
+    const ready = await probe('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      info: { redis: { status: 'up' }, workers: { status: 'up', alive: 1 } },
+    });
+  });
+
+  it('is not ready while no worker is alive, and ready again when one starts', async () => {
+    await stack.workers[0].kill('SIGTERM'); // a stopping worker leaves the heartbeat set at once
+    const notReady = await probe('/health/ready');
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toMatchObject({
+      status: 'error',
+      error: { workers: { status: 'down' } },
+    });
+    expect((await probe('/health/live')).status).toBe(200);
+    await stack.startWorker();
+    await readyIs(200);
+  });
+
+  it('is not ready while Redis is stopped, and ready again after it returns', async () => {
+    await stack.redis.stop();
+    const notReady = await probe('/health/ready');
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toMatchObject({ error: { redis: { status: 'down' } } });
+    expect((await probe('/health/live')).status).toBe(200);
+    await stack.redis.restart();
+    await readyIs(200);
+  });
+});
