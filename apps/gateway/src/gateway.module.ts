@@ -1,13 +1,17 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { BullBoardModule } from '@bull-board/nestjs';
 import { CatalogModule } from '@app/catalog';
 import { AppConfigModule, GatewayEnv } from '@app/config';
-import { ConversationModule } from '@app/conversation';
+import { ConversationModule, PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
 import { AgentsController } from './agents/agents.controller';
 import { AdminAuthMiddleware } from './auth/admin-auth.middleware';
+import { QUEUE_BOARD_ROUTE } from './auth/queue-board-auth';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { ChannelsController } from './channels/channels.controller';
 import { DemoSeeder } from './channels/demo-seeder.service';
@@ -32,6 +36,11 @@ export class GatewayModule implements NestModule {
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
         TerminusModule,
+        BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter }),
+        BullBoardModule.forFeature(
+          { name: TURN_QUEUE, adapter: BullMQAdapter },
+          { name: PROACTIVE_QUEUE, adapter: BullMQAdapter },
+        ),
       ],
       controllers: [
         WebimWebhookController,

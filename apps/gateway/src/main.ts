@@ -8,6 +8,7 @@ import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
 import { GatewayModule } from './gateway.module';
 import { configureFastify } from './http/fastify-setup';
+import { protectQueueBoard } from './auth/queue-board-auth';
 
 /** Development convenience: a fresh admin token when none is set (production requires one). */
 function ensureAdminToken(): boolean {
@@ -27,7 +28,9 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
-  configureFastify(app.getHttpAdapter().getInstance(), env.WEBHOOK_BODY_LIMIT);
+  const fastify = app.getHttpAdapter().getInstance();
+  configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
+  protectQueueBoard(fastify, env.ADMIN_TOKEN!);
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.HOST);
 
