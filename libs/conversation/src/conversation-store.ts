@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chatKeys, ChatKeys } from './conversation-keys';
 import { ADMIT, CLAIM, COMMIT, COMMIT_PROACTIVE, ENQUEUE_PROACTIVE, SETTLE } from './turn-scripts';
 import type { BotMessage } from '@app/scenario/model';
@@ -9,6 +10,10 @@ import type { HandoffReason, StoredConversation, TurnReply } from './turn-contra
  * (REQUEST_DEDUP_WINDOW_MS is at most 60 s), short enough to cost little memory.
  */
 export const OUTCOME_TTL_MS = 90_000;
+
+/** Polling backoff while an earlier turn of the same chat runs. */
+const FIRST_POLL_MS = 2;
+const MAX_POLL_MS = 25;
 
 export interface ConversationStoreOptions {
   keyPrefix: string;
@@ -139,6 +144,33 @@ export class ConversationStore {
       return { status, conversation: state ? (JSON.parse(state) as StoredConversation) : null };
     }
     return { status: status as 'wait' | 'settled' | 'gone' };
+  }
+
+  /**
+   * Claims the turn, waiting while an earlier turn of the chat holds its place: polling, since
+   * a wait happens only when turns of one chat overlap, which Webim's one-at-a-time requests
+   * make rare. `beforeTry` runs before each attempt (a proactive turn renews its place there).
+   * Gives `{status: 'timeout'}` when the chat is still busy at `until`.
+   */
+  async claimInTurn(args: {
+    channelId: string;
+    chatId: string;
+    turnId: string;
+    leaseUntil: () => number;
+    until: number;
+    beforeTry?: () => Promise<void>;
+  }): Promise<
+    | { status: 'ok'; conversation: StoredConversation | null }
+    | { status: 'settled' | 'gone' | 'timeout' }
+  > {
+    for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, MAX_POLL_MS)) {
+      await args.beforeTry?.();
+      const claim = await this.claim(args.channelId, args.chatId, args.turnId, args.leaseUntil());
+      if (claim.status === 'ok') return claim;
+      if (claim.status !== 'wait') return { status: claim.status };
+      if (Date.now() > args.until) return { status: 'timeout' };
+      await sleep(wait);
+    }
   }
 
   /**

@@ -1,11 +1,7 @@
 import { Injectable, NestMiddleware, UnauthorizedException } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { GatewayEnv } from '@app/config';
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
+import { SecretMatcher } from './secret-matcher';
 
 /**
  * `Authorization: Bearer <ADMIN_TOKEN>` on every `/api/**` route, compared in constant time.
@@ -15,16 +11,16 @@ function digest(value: string): Buffer {
  */
 @Injectable()
 export class AdminAuthMiddleware implements NestMiddleware {
-  private readonly expected: Buffer;
+  private readonly adminToken: SecretMatcher;
 
   constructor(env: GatewayEnv) {
-    this.expected = digest(env.ADMIN_TOKEN ?? '');
+    this.adminToken = new SecretMatcher(env.ADMIN_TOKEN ?? '');
   }
 
   use(request: IncomingMessage, _response: unknown, next: () => void): void {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match || !timingSafeEqual(digest(match[1]), this.expected)) {
+    if (!match || !this.adminToken.matches(match[1])) {
       throw new UnauthorizedException(
         'A valid "Authorization: Bearer <ADMIN_TOKEN>" header is required',
       );

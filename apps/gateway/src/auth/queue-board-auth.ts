@@ -1,11 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { SecretMatcher } from './secret-matcher';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
 
 /**
  * Bull Board, and every asset and API path under it, behind HTTP Basic with the admin token as
@@ -14,14 +10,13 @@ function digest(value: string): Buffer {
  * bound to its route would leave the plugin's own paths open.
  */
 export function protectQueueBoard(fastify: FastifyInstance, adminToken: string): void {
-  const expected = digest(adminToken);
+  const password = new SecretMatcher(adminToken);
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!request.url.startsWith(QUEUE_BOARD_ROUTE)) return done();
     const match = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-    const password = decoded.slice(decoded.indexOf(':') + 1);
-    if (match && decoded.includes(':') && timingSafeEqual(digest(password), expected))
-      return done();
+    const presented = decoded.slice(decoded.indexOf(':') + 1);
+    if (match && decoded.includes(':') && password.matches(presented)) return done();
     void reply
       .code(401)
       .header('www-authenticate', 'Basic realm="Bull Board", charset="UTF-8"')

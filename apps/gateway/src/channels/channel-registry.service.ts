@@ -5,17 +5,13 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { CatalogChange, CatalogStore, ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
 import { SUBSCRIBER_REDIS } from '@app/redis';
+import { SecretMatcher } from '../auth/secret-matcher';
 
 const FULL_REFRESH_MS = 30_000;
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
 
 /**
  * Every channel, held in memory: a webhook request is authenticated without a Redis round trip,
@@ -107,7 +103,7 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
   authenticate(channelId: string, token: string): ChannelRecord | null {
     const channel = this.channels.get(channelId);
     if (!channel) return null;
-    return timingSafeEqual(digest(channel.token), digest(token)) ? channel : null;
+    return new SecretMatcher(channel.token).matches(token) ? channel : null;
   }
 
   webhookUrl(channel: ChannelRecord): string {

@@ -3,23 +3,10 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { Redis } from 'ioredis';
 import { GatewayEnv } from '@app/config';
 import { WorkerHeartbeats } from '@app/conversation';
-import { COMMAND_REDIS } from '@app/redis';
+import { COMMAND_REDIS, withTimeout } from '@app/redis';
 
 /** Checks must answer well inside a probe's timeout, even while Redis hangs. */
 const CHECK_TIMEOUT_MS = 1000;
-
-function within<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
-        CHECK_TIMEOUT_MS,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Kubernetes probes. Live: the process answers HTTP. Ready: it can do its job, so Redis answers
@@ -51,7 +38,7 @@ export class HealthController {
       async () => {
         const redis = this.indicators.check('redis');
         try {
-          await within(this.redis.ping());
+          await withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS);
           return redis.up();
         } catch (error) {
           return redis.down({ message: (error as Error).message });
@@ -60,7 +47,7 @@ export class HealthController {
       async () => {
         const workers = this.indicators.check('workers');
         try {
-          const alive = await within(this.heartbeats.alive());
+          const alive = await withTimeout(this.heartbeats.alive(), CHECK_TIMEOUT_MS);
           return alive > 0
             ? workers.up({ alive })
             : workers.down({ alive, message: 'no worker is alive' });

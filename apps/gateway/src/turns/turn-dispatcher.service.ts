@@ -13,7 +13,7 @@ import {
   TurnJobData,
   TurnReply,
 } from '@app/conversation';
-import { isRedisUnavailable } from '@app/redis';
+import { isRedisUnavailable, withTimeout } from '@app/redis';
 import type { TurnInput } from '@app/scenario/model';
 import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
 import { ChannelRegistry } from '../channels/channel-registry.service';
@@ -36,14 +36,6 @@ const SETTLE_TIMEOUT_MS = 200;
 
 export function handoff(reason: HandoffReason): TurnReply {
   return { messages: [], handoff: { reason } };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**

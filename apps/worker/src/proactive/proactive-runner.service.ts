@@ -39,15 +39,17 @@ export class ProactiveRunner {
     const context = { channelId, chatId, jobId, kind: job.kind, name: job.name };
     // One turn id per run of the job (a timer started again is a new run with a new timestamp).
     const turnId = `p-${createHash('sha1').update(`${jobId}|${jobTimestamp}`).digest('hex').slice(0, 16)}`;
-    const waitUntil = Date.now() + MAX_WAIT_MS;
-    let claim;
-    for (let wait = 2; ; wait = Math.min(wait * 2, 25)) {
-      await this.store.enqueueProactive(channelId, chatId, turnId, Date.now() + LEASE_MS);
-      claim = await this.store.claim(channelId, chatId, turnId, Date.now() + LEASE_MS);
-      if (claim.status !== 'wait') break;
-      if (Date.now() > waitUntil) throw new Error('the chat stayed busy; retrying later');
-      await sleep(wait);
-    }
+    const claim = await this.store.claimInTurn({
+      channelId,
+      chatId,
+      turnId,
+      leaseUntil: () => Date.now() + LEASE_MS,
+      until: Date.now() + MAX_WAIT_MS,
+      // Renews the turn's place while it waits, so that it is not dropped as abandoned.
+      beforeTry: () =>
+        this.store.enqueueProactive(channelId, chatId, turnId, Date.now() + LEASE_MS),
+    });
+    if (claim.status === 'timeout') throw new Error('the chat stayed busy; retrying later');
     if (claim.status === 'settled') return { status: 'settled' };
     if (claim.status !== 'ok') return { status: 'lost' };
 

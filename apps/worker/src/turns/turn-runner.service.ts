@@ -12,10 +12,6 @@ import { runTurn, ScenarioError, TurnEffect } from '@app/scenario';
 import { AgentCache } from '@app/catalog';
 import { TimerScheduler } from '../proactive/timer-scheduler.service';
 
-/** Polling backoff while an earlier turn of the same chat runs (rare: Webim waits per chat). */
-const FIRST_WAIT_MS = 2;
-const MAX_WAIT_MS = 25;
-
 interface Execution {
   conversation: StoredConversation | null;
   reply: TurnReply;
@@ -44,16 +40,14 @@ export class TurnRunner {
     if (pickedAt > job.deadline) return { status: 'expired' };
     const leaseUntil = job.deadline + this.env.TURN_GRACE_MS;
 
-    let claim = await this.store.claim(job.channelId, job.chatId, job.turnId, leaseUntil);
-    for (
-      let wait = FIRST_WAIT_MS;
-      claim.status === 'wait';
-      wait = Math.min(wait * 2, MAX_WAIT_MS)
-    ) {
-      if (Date.now() > job.deadline) return { status: 'expired' };
-      await sleep(wait);
-      claim = await this.store.claim(job.channelId, job.chatId, job.turnId, leaseUntil);
-    }
+    const claim = await this.store.claimInTurn({
+      channelId: job.channelId,
+      chatId: job.chatId,
+      turnId: job.turnId,
+      leaseUntil: () => leaseUntil,
+      until: job.deadline,
+    });
+    if (claim.status === 'timeout') return { status: 'expired' };
     if (claim.status !== 'ok') return { status: claim.status };
     const startedAt = Date.now();
 
