@@ -22,6 +22,7 @@ async function main() {
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
       REDIS_URL: '',
+      WORKER_HTTP_PORT: '0', // the bench needs no worker probes, and 3001 may be taken
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -38,4 +38,10 @@ export class WorkerEnv extends SharedEnv {
   @Min(1)
   @Max(1000)
   OUTBOX_MAX: number = 50;
+
+  /** Port of the worker's GET /health/live, /health/ready and /metrics; 0 turns them off. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_HTTP_PORT: number = 3001;
 }

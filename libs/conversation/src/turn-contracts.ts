@@ -71,6 +71,8 @@ export interface TurnJobResult {
   steps?: number;
   waitedMs?: number;
   ranMs?: number;
+  /** Buffered messages of timers and incoming requests that went out at the head of the answer. */
+  delivered?: number;
 }
 
 export type TurnRunStatus =

@@ -1,0 +1,5 @@
+export * from './metrics-registry';
+export * from './metrics.module';
+export * from './gateway-metrics';
+export * from './worker-metrics';
+export * from './scraped-gauges';

@@ -1,0 +1,70 @@
+import { Registry } from 'prom-client';
+import { CountableQueue, queueJobsGauge, workersAliveGauge } from './scraped-gauges';
+import { sample } from './spec-helpers';
+
+const queue = (name: string, counts: Record<string, number>): CountableQueue => ({
+  name,
+  getJobCounts: async (...states) =>
+    Object.fromEntries(states.filter((s) => s in counts).map((s) => [s, counts[s]])),
+});
+
+describe('gauges read from Redis on scrape', () => {
+  let registry: Registry;
+  beforeEach(() => {
+    registry = new Registry();
+  });
+
+  it('reports every state of every queue, zero when a state has no jobs', async () => {
+    queueJobsGauge(registry, [
+      queue('turns', { waiting: 3, active: 1 }),
+      queue('timers', { delayed: 7 }),
+    ]);
+    await registry.metrics();
+    expect(await sample(registry, 'bullmq_queue_jobs', { queue: 'turns', state: 'waiting' })).toBe(
+      3,
+    );
+    expect(await sample(registry, 'bullmq_queue_jobs', { queue: 'turns', state: 'failed' })).toBe(
+      0,
+    );
+    expect(await sample(registry, 'bullmq_queue_jobs', { queue: 'timers', state: 'delayed' })).toBe(
+      7,
+    );
+  });
+
+  it('reports nothing rather than stale counts when Redis fails, and says so', async () => {
+    let fail = false;
+    const flaky: CountableQueue = {
+      name: 'turns',
+      getJobCounts: async () => {
+        if (fail) throw new Error('Connection is closed.');
+        return { waiting: 2 };
+      },
+    };
+    const errors: string[] = [];
+    queueJobsGauge(registry, [flaky], {
+      onError: (metric, e) => errors.push(`${metric}: ${e.message}`),
+    });
+    expect(await registry.metrics()).toContain(
+      'bullmq_queue_jobs{queue="turns",state="waiting"} 2',
+    );
+    fail = true;
+    expect(await registry.metrics()).not.toContain('bullmq_queue_jobs{');
+    expect(errors).toEqual(['bullmq_queue_jobs: Connection is closed.']);
+  });
+
+  it('does not hang a scrape while Redis hangs', async () => {
+    const hanging: CountableQueue = {
+      name: 'turns',
+      getJobCounts: () => new Promise(() => undefined),
+    };
+    queueJobsGauge(registry, [hanging], { timeoutMs: 20 });
+    const started = Date.now();
+    expect(await registry.metrics()).toContain('# TYPE bullmq_queue_jobs gauge');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('reports the live workers', async () => {
+    workersAliveGauge(registry, async () => 3);
+    expect(await registry.metrics()).toContain('webim_workers_alive 3');
+  });
+});

@@ -1,0 +1,93 @@
+import { Gauge, Registry } from 'prom-client';
+import { withTimeout } from '@app/redis';
+
+/** A scrape must answer while Redis hangs: each reading gets this long. */
+export const SCRAPE_TIMEOUT_MS = 1000;
+
+/** The job states `bullmq_queue_jobs` reports. */
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
+
+/** What the gauge needs of a BullMQ queue. */
+export interface CountableQueue {
+  readonly name: string;
+  getJobCounts(...states: (typeof QUEUE_STATES)[number][]): Promise<Record<string, number>>;
+}
+
+type Sample<L extends string> = [labels: Record<L, string>, value: number];
+
+/**
+ * A gauge read from Redis on every scrape. When Redis fails or does not answer in time the
+ * gauge has no samples in that scrape rather than stale ones, so the series go stale in
+ * Prometheus instead of showing a frozen backlog.
+ */
+function scrapedGauge<L extends string>(
+  registry: Registry,
+  config: { name: string; help: string; labelNames: L[] },
+  read: () => Promise<Sample<L>[]>,
+  onError: (metric: string, error: Error) => void,
+  timeoutMs: number,
+): Gauge<L> {
+  return new Gauge<L>({
+    ...config,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      try {
+        for (const [labels, value] of await withTimeout(read(), timeoutMs)) this.set(labels, value);
+      } catch (error) {
+        onError(config.name, error as Error);
+      }
+    },
+  });
+}
+
+export interface ScrapeOptions {
+  onError?: (metric: string, error: Error) => void;
+  timeoutMs?: number;
+}
+
+/** `bullmq_queue_jobs{queue,state}`: jobs per queue and state, counted in Redis at scrape time. */
+export function queueJobsGauge(
+  registry: Registry,
+  queues: CountableQueue[],
+  { onError = () => undefined, timeoutMs = SCRAPE_TIMEOUT_MS }: ScrapeOptions = {},
+): Gauge<'queue' | 'state'> {
+  return scrapedGauge(
+    registry,
+    {
+      name: 'bullmq_queue_jobs',
+      help: 'Jobs in a BullMQ queue by state, read from Redis when scraped (the same for every process that reports it).',
+      labelNames: ['queue', 'state'],
+    },
+    async () => {
+      const counts = await Promise.all(queues.map((q) => q.getJobCounts(...QUEUE_STATES)));
+      return queues.flatMap((queue, i) =>
+        QUEUE_STATES.map((state): Sample<'queue' | 'state'> => [
+          { queue: queue.name, state },
+          counts[i][state] ?? 0,
+        ]),
+      );
+    },
+    onError,
+    timeoutMs,
+  );
+}
+
+/** `webim_workers_alive`: worker processes whose heartbeat is recent, as GET /health/ready sees them. */
+export function workersAliveGauge(
+  registry: Registry,
+  alive: () => Promise<number>,
+  { onError = () => undefined, timeoutMs = SCRAPE_TIMEOUT_MS }: ScrapeOptions = {},
+): Gauge<never> {
+  return scrapedGauge<never>(
+    registry,
+    {
+      name: 'webim_workers_alive',
+      help: 'Worker processes that sent a heartbeat within the last 15 s, read from Redis when scraped.',
+      labelNames: [],
+    },
+    async () => [[{}, await alive()]],
+    onError,
+    timeoutMs,
+  );
+}

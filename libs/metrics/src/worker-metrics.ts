@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { ProactiveJobData, TurnJobResult } from '@app/conversation';
+
+/**
+ * Turns wait and run for milliseconds; proactive turns may wait out a busy chat or a retry's
+ * backoff for seconds (up to 30 s).
+ */
+export const JOB_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
+
+/** A BullMQ job's timestamps (epoch ms), as `Job` has them. */
+export interface JobTiming {
+  /** When it was added (the producer's clock). */
+  timestamp: number;
+  /** How long it was delayed when added: a timer's due time is `timestamp + delay`. */
+  delay?: number;
+  /** When this attempt started (the worker's clock). */
+  processedOn?: number;
+  finishedOn?: number;
+}
+
+/** Seconds a job waited in the queue since it was due; undefined without the timestamps. */
+export function jobWaitSeconds(job: JobTiming): number | undefined {
+  if (!job.processedOn) return undefined;
+  // Across hosts the clocks differ by a little: never report a negative wait.
+  return Math.max(0, job.processedOn - job.timestamp - (job.delay ?? 0)) / 1000;
+}
+
+/**
+ * Seconds a job's attempt ran, until now if it has no end: BullMQ sets `finishedOn` only when a
+ * job is done for good, not on a failed attempt that is retried.
+ */
+export function jobRunSeconds(job: JobTiming, now = Date.now()): number | undefined {
+  if (!job.processedOn) return undefined;
+  return Math.max(0, (job.finishedOn || now) - job.processedOn) / 1000;
+}
+
+/** What a proactive job returns (see ProactiveRunner). */
+export interface ProactiveOutcome {
+  status: 'delivered' | 'dropped' | 'settled' | 'lost';
+  messages?: number;
+  dropped?: number;
+  scenarioError?: boolean;
+}
+
+/**
+ * The worker's metrics, fed from its BullMQ workers' job events: queue latency, what turns,
+ * timers and incoming requests came to, and the per-chat buffer of proactive messages.
+ */
+@Injectable()
+export class WorkerMetrics {
+  private readonly jobWait: Histogram<'queue'>;
+  private readonly jobRun: Histogram<'queue' | 'status'>;
+  private readonly turns: Counter<'status'>;
+  private readonly timersFired: Counter<'status'>;
+  private readonly incomingEvents: Counter<'status'>;
+  private readonly buffered: Counter<'event'>;
+  private readonly scenarioErrors: Counter<'channel' | 'kind'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.jobWait = new Histogram({
+      name: 'bullmq_job_wait_seconds',
+      help: 'Time a job waited in its queue, from being added (or due, for a delayed job) to a worker taking it.',
+      labelNames: ['queue'],
+      buckets: JOB_BUCKETS,
+      registers,
+    });
+    this.jobRun = new Histogram({
+      name: 'bullmq_job_run_seconds',
+      help: 'Time a worker spent on a job attempt, by how it ended (completed or failed).',
+      labelNames: ['queue', 'status'],
+      buckets: JOB_BUCKETS,
+      registers,
+    });
+    this.turns = new Counter({
+      name: 'webim_turns_total',
+      help: 'Turn jobs of Webim requests by result: answered, expired, settled, late, lost, gone, failed.',
+      labelNames: ['status'],
+      registers,
+    });
+    this.timersFired = new Counter({
+      name: 'webim_timers_fired_total',
+      help: 'Timers that fired, by result: buffered, dropped, settled, lost, failed (an attempt that is retried).',
+      labelNames: ['status'],
+      registers,
+    });
+    this.incomingEvents = new Counter({
+      name: 'webim_incoming_events_total',
+      help: 'Incoming requests run, by result: buffered, dropped, settled, lost, failed (an attempt that is retried).',
+      labelNames: ['status'],
+      registers,
+    });
+    this.buffered = new Counter({
+      name: 'webim_buffered_messages_total',
+      help: "Messages of timers and incoming requests in chats' outboxes: appended, delivered with an answer, or dropped when an outbox was full.",
+      labelNames: ['event'],
+      registers,
+    });
+    this.scenarioErrors = new Counter({
+      name: 'webim_scenario_errors_total',
+      help: 'Turns whose agent was missing or broken, or looped past SCENARIO_MAX_STEPS, by channel and turn kind (turn, timer, event).',
+      labelNames: ['channel', 'kind'],
+      registers,
+    });
+    // Known label values start at 0, so that rate() sees the first increment.
+    for (const event of ['appended', 'delivered', 'dropped']) this.buffered.inc({ event }, 0);
+  }
+
+  jobStarted(queue: string, job: JobTiming): void {
+    const seconds = jobWaitSeconds(job);
+    if (seconds !== undefined) this.jobWait.observe({ queue }, seconds);
+  }
+
+  jobFinished(queue: string, job: JobTiming, status: 'completed' | 'failed'): void {
+    const seconds = jobRunSeconds(job);
+    if (seconds !== undefined) this.jobRun.observe({ queue, status }, seconds);
+  }
+
+  /** A turn job's result, or null when it threw. */
+  turnFinished(channelId: string, result: TurnJobResult | null): void {
+    this.turns.inc({ status: result?.status ?? 'failed' });
+    if (result?.handoff === 'scenario_error') {
+      this.scenarioErrors.inc({ channel: channelId, kind: 'turn' });
+    }
+    if (result?.delivered) this.buffered.inc({ event: 'delivered' }, result.delivered);
+  }
+
+  /** A timer's or incoming request's result, or null when the attempt threw. */
+  proactiveFinished(
+    job: Pick<ProactiveJobData, 'kind' | 'channelId'>,
+    result: ProactiveOutcome | null,
+  ): void {
+    // "delivered" in a job result means delivered to the outbox; on a dashboard it reads as
+    // delivered to the visitor, which happens later (event="delivered" above).
+    const status = !result ? 'failed' : result.status === 'delivered' ? 'buffered' : result.status;
+    (job.kind === 'timer' ? this.timersFired : this.incomingEvents).inc({ status });
+    if (result?.scenarioError) this.scenarioErrors.inc({ channel: job.channelId, kind: job.kind });
+    if (result?.messages) this.buffered.inc({ event: 'appended' }, result.messages);
+    if (result?.dropped) this.buffered.inc({ event: 'dropped' }, result.dropped);
+  }
+}
