@@ -1,18 +1,42 @@
-# One image for every process of the stack; the command chooses gateway or worker.
-FROM node:20-bookworm-slim AS build
+# syntax=docker/dockerfile:1
+# One image for every process; the command picks it:
+#   node dist/apps/gateway/main.js   (default)   HTTP on PORT (3000)
+#   node dist/apps/worker/main.js                health and metrics on WORKER_HTTP_PORT (3001)
+#   node dist/apps/agent-cli/main.js validate|test <file.yaml>
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# Production dependencies only, installed apart from the build so that no dev tool (Nest CLI,
+# webpack, TypeScript, Jest) reaches the final image. The bundles keep node_modules external.
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY nest-cli.json tsconfig.json tsconfig.build.json ./
+COPY apps ./apps
+COPY libs ./libs
+RUN npm run build
+
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build /app/package.json ./
-COPY --from=build /app/node_modules ./node_modules
+# Owned by root and read-only to the app user: the running process cannot change its own code.
+COPY package.json ./
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# agents/demo.yaml is the demo agent the gateway seeds in development; the examples serve
+# `agent-cli` users. Both are small.
 COPY agents ./agents
-USER node
-EXPOSE 3000
+COPY deploy/healthcheck.js ./deploy/healthcheck.js
+# Numeric, so that Kubernetes' runAsNonRoot can verify it (it cannot resolve the name "node").
+USER 1000:1000
+EXPOSE 3000 3001
+# Liveness only: restarting a container whose Redis or workers are down would not help.
+# The script probes the gateway's or the worker's port, whichever process PID 1 is.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "deploy/healthcheck.js"]
 CMD ["node", "dist/apps/gateway/main.js"]
