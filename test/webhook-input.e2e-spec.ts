@@ -155,7 +155,12 @@ describe('webhook input', () => {
     });
     expect(unknownKind.body).toEqual({ has_answer: false });
     expect(await jobCount()).toBe(before);
-    expect(await chatKeys('c-unknown')).toEqual([]);
+    // No conversation: only the transcript, which records both hand-offs and why.
+    expect(await chatKeys('c-unknown')).toEqual(['wg:chat:{demo:c-unknown}:transcript']);
+    const entries = (await stack.client.lrange('wg:chat:{demo:c-unknown}:transcript', 0, -1)).map(
+      (e) => JSON.parse(e) as { handoff: { reason: string } },
+    );
+    expect(entries.map((e) => e.handoff.reason)).toEqual(['unknown_event', 'unsupported_message']);
   });
 
   it('accepts unknown keys and a missing content type', async () => {

@@ -28,7 +28,13 @@ export class StackProcess {
     readonly name: string,
     readonly child: ChildProcess,
     readonly logFile: string,
+    /** The gateway's port, or the worker's WORKER_HTTP_PORT (health and metrics). */
+    readonly port: number,
   ) {}
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
 
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
@@ -118,13 +124,15 @@ export class TestStack {
   private async spawn(app: 'gateway' | 'worker'): Promise<StackProcess> {
     const name = `${app}-${++this.started}`;
     const logFile = join(this.logDir, `${name}.log`);
+    // Several workers on one machine: each serves its health and metrics on a port of its own.
+    const port = app === 'worker' ? await freePort() : this.port;
     const fd = openSync(logFile, 'a');
     const child = fork(join(DIST, app, 'main.js'), [], {
-      env: this.env,
+      env: app === 'worker' ? { ...this.env, WORKER_HTTP_PORT: String(port) } : this.env,
       stdio: ['ignore', fd, fd, 'ipc'],
     });
     closeSync(fd);
-    const process = new StackProcess(name, child, logFile);
+    const process = new StackProcess(name, child, logFile, port);
     await new Promise<void>((resolve, reject) => {
       child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());
       child.once('exit', (code) =>
@@ -178,6 +186,7 @@ export class TestStack {
       agentId: id,
       status: 'active',
       token: newWebhookToken(),
+      configVersion: 1,
       createdAt: now,
       updatedAt: now,
     });

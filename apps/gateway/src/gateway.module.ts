@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { TerminusModule } from '@nestjs/terminus';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -12,12 +13,18 @@ import { RedisClientsModule } from '@app/redis';
 import { AgentsController } from './agents/agents.controller';
 import { AdminAuthMiddleware } from './auth/admin-auth.middleware';
 import { QUEUE_BOARD_ROUTE } from './auth/queue-board-auth';
+import { ActivationChecks } from './channels/activation-checks.service';
+import { ChannelLifecycle } from './channels/channel-lifecycle.service';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { ChannelsController } from './channels/channels.controller';
+import { secretBoxProvider } from './channels/secret-box.provider';
+import { ChatsController } from './chats/chats.controller';
 import { DemoSeeder } from './channels/demo-seeder.service';
 import { ChatEventsController } from './events/chat-events.controller';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { StrictValidationPipe } from './http/strict-validation.pipe';
+import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
 import { instanceIdProvider } from './turns/instance-id';
 import { ReplyListener } from './turns/reply-listener.service';
 import { TurnDispatcher } from './turns/turn-dispatcher.service';
@@ -36,6 +43,11 @@ export class GatewayModule implements NestModule {
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
         TerminusModule,
+        ThrottlerModule.forRootAsync({
+          inject: [GatewayEnv],
+          useFactory: (env: GatewayEnv) => [{ ttl: 60_000, limit: env.API_RATE_LIMIT_PER_MINUTE }],
+        }),
+        GatewayMetricsModule,
         BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter }),
         BullBoardModule.forFeature(
           { name: TURN_QUEUE, adapter: BullMQAdapter },
@@ -47,10 +59,18 @@ export class GatewayModule implements NestModule {
         ChannelsController,
         AgentsController,
         ChatEventsController,
+        ChatsController,
         HealthController,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // Management DTOs: unknown keys are an error, not silently dropped or stored.
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
+        // Rate limits every route but the webhook and health, which say @SkipThrottle.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        secretBoxProvider,
+        ActivationChecks,
+        ChannelLifecycle,
         instanceIdProvider,
         ChannelRegistry,
         DemoSeeder,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -7,7 +8,10 @@ import { ConfigValidationError, GatewayEnv, validateEnv } from '@app/config';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
 import { GatewayModule } from './gateway.module';
-import { configureFastify } from './http/fastify-setup';
+import helmet from '@fastify/helmet';
+import { securityHeaders } from './http/security-headers';
+import { serveApiDocs } from './http/api-docs';
+import { collectRoutes, configureFastify } from './http/fastify-setup';
 import { protectQueueBoard } from './auth/queue-board-auth';
 
 /** Development convenience: a fresh admin token when none is set (production requires one). */
@@ -27,18 +31,27 @@ async function bootstrap(): Promise<void> {
     // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
     { bufferLogs: true, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
   const fastify = app.getHttpAdapter().getInstance();
+  const routes = collectRoutes(fastify);
   configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
+  await app.register(helmet, securityHeaders);
   protectQueueBoard(fastify, env.ADMIN_TOKEN!);
+  serveApiDocs(app);
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.HOST);
+  new NestLogger('Gateway').log({ routes: routes.sort() }, 'HTTP routes');
 
   const registry = app.get(ChannelRegistry);
   const demo = registry.list().find((c) => c.id === DEMO_ID);
+  // The webhook URL holds a secret: shown on a developer's terminal, never in other logs.
+  const showSecrets = env.NODE_ENV === 'development';
   const lines = [
     `Webim bot gateway listening on http://${env.HOST}:${env.PORT}`,
-    demo ? `Demo channel webhook URL: ${registry.webhookUrl(demo)}` : 'No demo channel',
+    demo && showSecrets
+      ? `Demo channel webhook URL: ${registry.webhookUrl(demo)}`
+      : 'Webhook URLs: GET /api/channels',
     generatedToken
       ? `Admin token (generated; set ADMIN_TOKEN to choose one): ${env.ADMIN_TOKEN}`
       : 'Admin token: from ADMIN_TOKEN',

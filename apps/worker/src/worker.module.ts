@@ -5,6 +5,7 @@ import { ConversationModule } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
 import { HeartbeatService } from './heartbeat.service';
+import { ObservabilityModule } from './observability/observability.module';
 import { ProactiveProcessor } from './proactive/proactive.processor';
 import { ProactiveRunner } from './proactive/proactive-runner.service';
 import { TimerScheduler } from './proactive/timer-scheduler.service';
@@ -22,6 +23,7 @@ export class WorkerModule {
         RedisClientsModule.forApp('worker'),
         ConversationModule.forApp('worker', 'blocking'),
         CatalogModule,
+        ObservabilityModule,
       ],
       providers: [
         TurnRunner,

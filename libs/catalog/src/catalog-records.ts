@@ -1,5 +1,17 @@
 export type ChannelStatus = 'active' | 'inactive';
 
+/** Channel and agent ids appear in Redis keys (inside `{channel:chat}` hash tags) and URLs. */
+export const CATALOG_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** What the gateway needs to collect a chat's dialogue log from Webim after a hand-off. */
+export interface WebimCredentials {
+  /** The Webim account's domain, e.g. `demo.webim.ru`. */
+  domain?: string;
+  email?: string;
+  /** Sealed with SecretBox (AES-256-GCM); never returned, never logged. */
+  passwordSealed?: string;
+}
+
 /** A Webim channel: where Webim sends requests, and which agent answers them. */
 export interface ChannelRecord {
   id: string;
@@ -8,8 +20,23 @@ export interface ChannelRecord {
   status: ChannelStatus;
   /** The secret part of the webhook URL. Never logged. */
   token: string;
+  /** Grows with every change; gateway instances acknowledge the version they serve. */
+  configVersion: number;
+  webim?: WebimCredentials;
   createdAt: string;
   updatedAt: string;
+}
+
+/** How one training of an agent went, kept with each stored version. */
+export interface AgentTestSummary {
+  passed: number;
+  failed: number;
+}
+
+export interface AgentVersionRecord {
+  version: number;
+  trainedAt: string;
+  tests: AgentTestSummary;
 }
 
 /** A trained agent: its YAML source and a version that grows with every retraining. */
@@ -18,6 +45,8 @@ export interface AgentRecord {
   version: number;
   source: string;
   trainedAt: string;
+  /** The report of the latest training's tests (name, passed, failures), as JSON. */
+  tests?: unknown[];
 }
 
 /** Published on the config channel whenever a channel or agent changes. */

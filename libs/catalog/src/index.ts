@@ -2,3 +2,4 @@ export * from './catalog-records';
 export * from './catalog-store';
 export * from './catalog.module';
 export * from './agent-cache.service';
+export * from './secret-box';

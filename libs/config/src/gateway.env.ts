@@ -30,6 +30,24 @@ export class GatewayEnv extends SharedEnv {
   @Secret()
   ADMIN_TOKEN?: string;
 
+  /**
+   * Key that encrypts stored Webim passwords (AES-256-GCM): 32 random bytes as 64 hex digits or
+   * base64, e.g. `openssl rand -hex 32`. Required in production; generated for the process's
+   * lifetime in development, so passwords saved then do not survive a restart.
+   */
+  @ValidateIf((env: GatewayEnv) => env.NODE_ENV === 'production' || env.SECRETS_KEY !== undefined)
+  @IsString({ message: 'is required when NODE_ENV=production' })
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
+    message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -hex 32)',
+  })
+  @Secret()
+  SECRETS_KEY?: string;
+
+  /** Management API requests allowed per client IP and minute (429 above). */
+  @IsInt()
+  @Min(1)
+  API_RATE_LIMIT_PER_MINUTE: number = 600;
+
   /** Base of the webhook URLs shown to admins, e.g. https://bots.example.com. */
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL' })

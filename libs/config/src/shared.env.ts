@@ -25,4 +25,16 @@ export class SharedEnv {
   @Min(60)
   @Max(30 * 24 * 3600)
   CONVERSATION_TTL_SEC: number = 24 * 3600;
+
+  /** How long a chat's transcript is kept after its last turn; 0 records no transcripts. */
+  @IsInt()
+  @Min(0)
+  @Max(365 * 24 * 3600)
+  TRANSCRIPT_RETENTION_SEC: number = 7 * 24 * 3600;
+
+  /** Entries kept per chat transcript (the oldest go first). */
+  @IsInt()
+  @Min(10)
+  @Max(100_000)
+  TRANSCRIPT_MAX_ENTRIES: number = 1000;
 }

@@ -13,6 +13,8 @@ export interface ChatKeys {
   outcome(turnId: string): string;
   /** List of BotMessage JSON: what timers and events said, waiting for the chat's next answer. */
   outbox: string;
+  /** List of TranscriptEntry JSON, capped, kept TRANSCRIPT_RETENTION_SEC after the last turn. */
+  transcript: string;
 }
 
 export function chatKeys(prefix: string, channelId: string, chatId: string): ChatKeys {
@@ -23,6 +25,7 @@ export function chatKeys(prefix: string, channelId: string, chatId: string): Cha
     leases: `${base}:leases`,
     outcome: (turnId) => `${base}:out:${turnId}`,
     outbox: `${base}:outbox`,
+    transcript: `${base}:transcript`,
   };
 }
 

@@ -1,8 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chatKeys, ChatKeys } from './conversation-keys';
 import { ADMIT, CLAIM, COMMIT, COMMIT_PROACTIVE, ENQUEUE_PROACTIVE, SETTLE } from './turn-scripts';
 import type { BotMessage } from '@app/scenario/model';
+import type { TurnInput } from '@app/scenario/model';
+import { TranscriptSource, Transcripts } from './transcript';
 import type { HandoffReason, StoredConversation, TurnReply } from './turn-contracts';
 
 /**
@@ -20,6 +22,9 @@ export interface ConversationStoreOptions {
   conversationTtlSec: number;
   /** How long a turn's outcome is kept: long enough for a re-sent request to find it. */
   outcomeTtlMs: number;
+  /** Transcripts are off unless a retention is given. */
+  transcriptRetentionSec?: number;
+  transcriptMaxEntries?: number;
 }
 
 export type ClaimResult =
@@ -50,6 +55,7 @@ type TurnCommands = {
  */
 export class ConversationStore {
   private readonly redis: Redis & TurnCommands;
+  readonly transcripts: Transcripts;
 
   constructor(
     redis: Redis,
@@ -58,15 +64,20 @@ export class ConversationStore {
     const commands: [keyof TurnCommands, string, number][] = [
       ['wgAdmit', ADMIT, 3],
       ['wgClaim', CLAIM, 4],
-      ['wgCommit', COMMIT, 5],
-      ['wgSettle', SETTLE, 2],
+      ['wgCommit', COMMIT, 6],
+      ['wgSettle', SETTLE, 3],
       ['wgEnqueueProactive', ENQUEUE_PROACTIVE, 2],
-      ['wgCommitProactive', COMMIT_PROACTIVE, 5],
+      ['wgCommitProactive', COMMIT_PROACTIVE, 6],
     ];
     for (const [name, lua, numberOfKeys] of commands) {
       if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
     }
     this.redis = redis as Redis & TurnCommands;
+    this.transcripts = new Transcripts(redis, {
+      keyPrefix: options.keyPrefix,
+      retentionSec: options.transcriptRetentionSec ?? 0,
+      maxEntries: options.transcriptMaxEntries ?? 1000,
+    });
   }
 
   keys(channelId: string, chatId: string): ChatKeys {
@@ -109,18 +120,31 @@ export class ConversationStore {
     chatId: string,
     turnId: string,
     reason: HandoffReason,
+    input?: TurnInput,
   ): Promise<TurnReply | null> {
     const k = this.keys(channelId, chatId);
     const handoff: TurnReply = { messages: [], handoff: { reason } };
     const record: HandoffRecord = { reason, turnId, at: Date.now() };
-    const existing = await this.redis.wgSettle(
+    const entry = {
+      source: 'webim' as const,
+      input,
+      turn: turnId,
+      messages: [],
+      handoff: { reason },
+    };
+    const pipeline = this.redis.pipeline();
+    (pipeline as unknown as TurnCommands).wgSettle(
       k.chat,
       k.outcome(turnId),
+      k.transcript,
       JSON.stringify(handoff),
       this.options.outcomeTtlMs,
       JSON.stringify(record),
       this.options.conversationTtlSec,
+      ...this.transcripts.scriptArgs(entry, false),
     );
+    this.transcripts.touch(pipeline, channelId, chatId);
+    const existing = (await execFirst(pipeline)) as string | null;
     return existing ? (JSON.parse(existing) as TurnReply) : null;
   }
 
@@ -186,17 +210,28 @@ export class ConversationStore {
     /** The gateway's reply channel, and the job id it waits on. */
     replyTo: string;
     jobId: string;
+    /** The visitor's input, for the transcript. */
+    input?: TurnInput;
   }): Promise<CommitStatus> {
     const k = this.keys(args.channelId, args.chatId);
     const handoff: HandoffRecord | null = args.reply.handoff
       ? { ...args.reply.handoff, turnId: args.turnId, at: Date.now() }
       : null;
-    return this.redis.wgCommit(
+    const entry = {
+      source: 'webim' as const,
+      input: args.input,
+      turn: args.turnId,
+      messages: args.reply.messages,
+      handoff: args.reply.handoff,
+    };
+    const pipeline = this.redis.pipeline();
+    (pipeline as unknown as TurnCommands).wgCommit(
       k.chat,
       k.turns,
       k.leases,
       k.outcome(args.turnId),
       k.outbox,
+      k.transcript,
       args.turnId,
       args.conversation ? JSON.stringify(args.conversation) : '',
       JSON.stringify(args.reply.messages),
@@ -206,7 +241,10 @@ export class ConversationStore {
       args.jobId,
       handoff ? JSON.stringify(handoff) : '',
       args.reply.handoff ? JSON.stringify(args.reply.handoff) : '',
+      ...this.transcripts.scriptArgs(entry, true),
     );
+    this.transcripts.touch(pipeline, args.channelId, args.chatId);
+    return (await execFirst(pipeline)) as CommitStatus;
   }
 
   /** Puts a proactive turn in its chat's order (idempotent for a retried job). */
@@ -237,21 +275,31 @@ export class ConversationStore {
     conversation: StoredConversation | null;
     messages: BotMessage[];
     outboxMax: number;
+    /** The timer or event that ran, for the transcript; none for a turn that was dropped. */
+    origin?: Exclude<TranscriptSource, { source: 'webim' }>;
   }): Promise<{ status: 'ok' | 'lost' | 'settled'; dropped: number }> {
     const k = this.keys(args.channelId, args.chatId);
-    const [status, dropped] = await this.redis.wgCommitProactive(
+    const entry = args.origin
+      ? { ...args.origin, turn: args.turnId, messages: args.messages }
+      : null;
+    const pipeline = this.redis.pipeline();
+    (pipeline as unknown as TurnCommands).wgCommitProactive(
       k.chat,
       k.turns,
       k.leases,
       k.outcome(args.turnId),
       k.outbox,
+      k.transcript,
       args.turnId,
       args.conversation ? JSON.stringify(args.conversation) : '',
       this.options.outcomeTtlMs,
       this.options.conversationTtlSec,
       args.outboxMax,
+      ...this.transcripts.scriptArgs(entry, true),
       ...args.messages.map((m) => JSON.stringify(m)),
     );
+    this.transcripts.touch(pipeline, args.channelId, args.chatId);
+    const [status, dropped] = (await execFirst(pipeline)) as [string, number];
     return { status: status as 'ok' | 'lost' | 'settled', dropped };
   }
 
@@ -283,4 +331,12 @@ export class ConversationStore {
       turns: seq ? Number(seq) : 0,
     };
   }
+}
+
+/** Runs a pipeline and returns its first command's result, throwing that command's error. */
+async function execFirst(pipeline: ChainableCommander): Promise<unknown> {
+  const results = await pipeline.exec();
+  const [error, value] = results?.[0] ?? [new Error('The pipeline returned nothing'), null];
+  if (error) throw error;
+  return value;
 }

@@ -36,6 +36,8 @@ export class ConversationModule {
               keyPrefix: env.KEY_PREFIX,
               conversationTtlSec: env.CONVERSATION_TTL_SEC,
               outcomeTtlMs: OUTCOME_TTL_MS,
+              transcriptRetentionSec: env.TRANSCRIPT_RETENTION_SEC,
+              transcriptMaxEntries: env.TRANSCRIPT_MAX_ENTRIES,
             }),
         },
       ],

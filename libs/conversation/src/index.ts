@@ -4,3 +4,4 @@ export * from './conversation-store';
 export * from './reply-envelope';
 export * from './conversation.module';
 export * from './worker-heartbeats';
+export * from './transcript';

@@ -8,6 +8,19 @@
 // The outcome key is written with SET NX by commit or settle, whichever comes first, so a
 // turn is either answered or handed off, never both.
 
+/**
+ * Appends an entry to a chat's transcript (a capped list with its own retention). An empty
+ * entry records nothing: transcripts are off.
+ */
+const RECORD = `
+local function record(key, entry, retentionSec, maxEntries)
+  if entry == '' then return end
+  redis.call('RPUSH', key, entry)
+  redis.call('LTRIM', key, -tonumber(maxEntries), -1)
+  redis.call('EXPIRE', key, retentionSec)
+end
+`;
+
 /** KEYS chat, turns, leases. ARGV requestHash, nowMs, deadlineMs, dedupWindowMs, chatTtlSec. */
 export const ADMIT = `
 local last = redis.call('HGET', KEYS[1], 'last')
@@ -55,14 +68,16 @@ end
 `;
 
 /**
- * KEYS chat, turns, leases, outcome, outbox. ARGV turnId, stateJson ('' keeps the state),
- * messagesJson (the turn's own messages, a JSON array), outcomeTtlMs, chatTtlSec, replyChannel,
- * jobId, handoffRecordJson ('' clears it), handoffJson ('' when the turn answers).
+ * KEYS chat, turns, leases, outcome, outbox, transcript. ARGV turnId, stateJson ('' keeps the
+ * state), messagesJson (the turn's own messages, a JSON array), outcomeTtlMs, chatTtlSec,
+ * replyChannel, jobId, handoffRecordJson ('' clears it), handoffJson ('' when the turn answers),
+ * transcriptHead (the entry's JSON without its closing brace), retentionSec, maxEntries.
  * Returns 'ok', 'lost' (no longer the head) or 'late' (the gateway handed off first).
  * An answer starts with the chat's buffered messages and takes them out of the outbox in the
- * same step; a hand-off leaves the outbox alone (Webim would not show them).
+ * same step; a hand-off leaves the outbox alone (Webim would not show them). The transcript
+ * entry gets the delivered buffered messages here, where they are known.
  */
-export const COMMIT = `
+export const COMMIT = `${RECORD}
 if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return 'lost' end
 redis.call('LPOP', KEYS[2])
 redis.call('HDEL', KEYS[3], ARGV[1])
@@ -87,18 +102,23 @@ else
   redis.call('HDEL', KEYS[1], 'handoff')
 end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
+if ARGV[10] ~= '' then
+  record(KEYS[6], ARGV[10] .. ',"delivered":[' .. table.concat(buffered, ',') .. ']}', ARGV[11], ARGV[12])
+end
 redis.call('PUBLISH', ARGV[6], ARGV[7] .. '\\n' .. reply)
 return 'ok'
 `;
 
 /**
- * KEYS chat, outcome. ARGV outcomeJson (a hand-off), outcomeTtlMs, handoffJson, chatTtlSec.
+ * KEYS chat, outcome, transcript. ARGV outcomeJson (a hand-off), outcomeTtlMs, handoffJson,
+ * chatTtlSec, transcriptEntry, retentionSec, maxEntries.
  * Returns nil when the hand-off was recorded, or the outcome that was already there.
  */
-export const SETTLE = `
+export const SETTLE = `${RECORD}
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   redis.call('HSET', KEYS[1], 'handoff', ARGV[3])
   redis.call('EXPIRE', KEYS[1], ARGV[4])
+  record(KEYS[3], ARGV[5], ARGV[6], ARGV[7])
   return false
 end
 return redis.call('GET', KEYS[2])
@@ -117,14 +137,15 @@ return 1
 `;
 
 /**
- * KEYS chat, turns, leases, outcome, outbox. ARGV turnId, stateJson ('' keeps the state),
- * outcomeTtlMs, chatTtlSec, outboxMax, message JSON...
+ * KEYS chat, turns, leases, outcome, outbox, transcript. ARGV turnId, stateJson ('' keeps the
+ * state), outcomeTtlMs, chatTtlSec, outboxMax, transcriptHead (without its closing brace),
+ * retentionSec, maxEntries, message JSON...
  * Ends a claimed proactive turn: the new state and its messages, appended to the outbox, in
  * one step. The outcome key marks the turn done, so a retry of a job that committed before
  * its worker died does nothing. Returns {'ok', dropped} (messages over the cap, oldest first),
  * {'lost'} or {'settled'}.
  */
-export const COMMIT_PROACTIVE = `
+export const COMMIT_PROACTIVE = `${RECORD}
 if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return {'lost', 0} end
 redis.call('LPOP', KEYS[2])
 redis.call('HDEL', KEYS[3], ARGV[1])
@@ -134,8 +155,8 @@ if ARGV[2] ~= '' then
   redis.call('EXPIRE', KEYS[1], ARGV[4])
 end
 local dropped = 0
-if #ARGV > 5 then
-  redis.call('RPUSH', KEYS[5], unpack(ARGV, 6))
+if #ARGV > 8 then
+  redis.call('RPUSH', KEYS[5], unpack(ARGV, 9))
   local over = redis.call('LLEN', KEYS[5]) - tonumber(ARGV[5])
   if over > 0 then
     redis.call('LTRIM', KEYS[5], over, -1)
@@ -143,5 +164,6 @@ if #ARGV > 5 then
   end
   redis.call('EXPIRE', KEYS[5], ARGV[4])
 end
+record(KEYS[6], ARGV[6] == '' and '' or ARGV[6] .. ',"dropped":' .. dropped .. '}', ARGV[7], ARGV[8])
 return {'ok', dropped}
 `;

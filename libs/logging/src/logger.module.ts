@@ -34,7 +34,9 @@ export class AppLoggerModule {
                   }
                 : undefined,
               autoLogging: {
-                ignore: (req: IncomingMessage) => req.url?.startsWith('/webim/') === true,
+                // Prometheus scrapes every few seconds: one line each would be noise.
+                ignore: (req: IncomingMessage) =>
+                  req.url?.startsWith('/webim/') === true || req.url === '/metrics',
               },
               serializers: {
                 req: (req: { id?: unknown; method?: string; url?: string }) => ({
@@ -42,6 +44,8 @@ export class AppLoggerModule {
                   method: req.method,
                   url: redactUrl(req.url),
                 }),
+                // Response headers (security headers, rate-limit counters) say nothing useful.
+                res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
               },
             },
           }),

@@ -8,6 +8,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   MaxLength,
   ValidateIf,
   ValidateNested,
@@ -20,9 +21,14 @@ import {
 const ID_MAX = 256;
 const FIELD_MAX = 4096;
 
+/** Ids become parts of Redis keys and log lines: printable text only. */
+const PRINTABLE = /^[^\p{Cc}]*$/u;
+const PRINTABLE_MESSAGE = { message: '$property must not contain control characters' };
+
 export class WebimChatDto {
   @IsString()
   @Length(1, ID_MAX)
+  @Matches(PRINTABLE, PRINTABLE_MESSAGE)
   id: string;
 }
 
@@ -30,6 +36,7 @@ export class WebimChatDto {
 export class WebimVisitorDto {
   @IsString()
   @Length(1, ID_MAX)
+  @Matches(PRINTABLE, PRINTABLE_MESSAGE)
   id: string;
 
   @IsOptional() @IsString() @MaxLength(FIELD_MAX) firstname?: string | null;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { presentedSecret } from './presented-secret';
 import { SecretMatcher } from './secret-matcher';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
@@ -13,10 +14,8 @@ export function protectQueueBoard(fastify: FastifyInstance, adminToken: string):
   const password = new SecretMatcher(adminToken);
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!request.url.startsWith(QUEUE_BOARD_ROUTE)) return done();
-    const match = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-    const presented = decoded.slice(decoded.indexOf(':') + 1);
-    if (match && decoded.includes(':') && password.matches(presented)) return done();
+    const presented = presentedSecret(request.headers.authorization, ['basic']);
+    if (presented !== null && password.matches(presented)) return done();
     void reply
       .code(401)
       .header('www-authenticate', 'Basic realm="Bull Board", charset="UTF-8"')

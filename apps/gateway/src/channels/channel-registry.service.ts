@@ -8,8 +8,10 @@ import {
 import type { Redis } from 'ioredis';
 import { CatalogChange, CatalogStore, ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
-import { SUBSCRIBER_REDIS } from '@app/redis';
+import { HEARTBEAT_EVERY_MS, Heartbeats } from '@app/conversation';
+import { COMMAND_REDIS, SUBSCRIBER_REDIS } from '@app/redis';
 import { SecretMatcher } from '../auth/secret-matcher';
+import { INSTANCE_ID } from '../turns/instance-id';
 
 const FULL_REFRESH_MS = 30_000;
 
@@ -18,6 +20,9 @@ const FULL_REFRESH_MS = 30_000;
  * so unknown channels and wrong tokens never cost Redis anything, and an open breaker answers
  * with no Redis call at all. Changes arrive on the catalog channel; a periodic full refresh
  * heals any notification missed while Redis was away.
+ *
+ * Each instance acknowledges in Redis the configVersion of every channel it serves and beats a
+ * heartbeat, so that an admin's change is confirmed only once every live instance serves it.
  */
 @Injectable()
 export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,12 +31,18 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
   /** The newest trained version of each agent: jobs carry it so workers never run an older one. */
   private agentVersions = new Map<string, number>();
   private refreshTimer?: NodeJS.Timeout;
+  private heartbeatTimer?: NodeJS.Timeout;
+  readonly gateways: Heartbeats;
 
   constructor(
     private readonly catalog: CatalogStore,
     @Inject(SUBSCRIBER_REDIS) private readonly subscriber: Redis,
+    @Inject(COMMAND_REDIS) redis: Redis,
+    @Inject(INSTANCE_ID) private readonly instanceId: string,
     private readonly env: GatewayEnv,
-  ) {}
+  ) {
+    this.gateways = new Heartbeats(redis, env.KEY_PREFIX, 'gateways');
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
@@ -44,10 +55,19 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
       FULL_REFRESH_MS,
     );
     this.refreshTimer.unref();
+    await this.beat();
+    this.heartbeatTimer = setInterval(() => void this.beat(), HEARTBEAT_EVERY_MS);
+    this.heartbeatTimer.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.refreshTimer);
+    clearInterval(this.heartbeatTimer);
+    await this.gateways.leave(this.instanceId).catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    await this.gateways.beat(this.instanceId).catch(() => undefined);
   }
 
   async refresh(): Promise<void> {
@@ -56,6 +76,26 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
     const versions = await Promise.all(agentIds.map((id) => this.catalog.getAgentVersion(id)));
     this.channels = new Map(all.map((c) => [c.id, c]));
     this.agentVersions = new Map(agentIds.map((id, i) => [id, versions[i] ?? 0]));
+    await this.catalog.acknowledgeChannels(this.instanceId, all);
+  }
+
+  /** Serves a channel's configuration at once, on this instance (others learn it by Pub/Sub). */
+  async apply(channel: ChannelRecord): Promise<void> {
+    const current = this.channels.get(channel.id);
+    // A notice may overtake a direct write, or the reverse: the newer configuration wins.
+    if (current && current.configVersion > channel.configVersion) return;
+    this.channels.set(channel.id, channel);
+    if (!this.agentVersions.has(channel.agentId)) {
+      this.agentTrained(
+        channel.agentId,
+        (await this.catalog.getAgentVersion(channel.agentId)) ?? 0,
+      );
+    }
+    await this.catalog.acknowledgeChannels(this.instanceId, [channel]);
+  }
+
+  forget(channelId: string): void {
+    this.channels.delete(channelId);
   }
 
   /** Called by whoever stored a new agent version, so that this instance uses it at once. */
@@ -75,17 +115,8 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
         return;
       }
       const channel = await this.catalog.getChannel(change.id);
-      if (channel) {
-        this.channels.set(channel.id, channel);
-        if (!this.agentVersions.has(channel.agentId)) {
-          this.agentTrained(
-            channel.agentId,
-            (await this.catalog.getAgentVersion(channel.agentId)) ?? 0,
-          );
-        }
-      } else {
-        this.channels.delete(change.id);
-      }
+      if (channel) await this.apply(channel);
+      else this.forget(change.id);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'Could not apply a catalog change');
     }

@@ -47,6 +47,7 @@ export class DemoSeeder implements OnModuleInit {
       agentId: DEMO_ID,
       status: 'active',
       token: newWebhookToken(),
+      configVersion: 1,
       createdAt: now,
       updatedAt: now,
     });

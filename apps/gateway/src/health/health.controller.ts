@@ -3,15 +3,14 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import type { Redis } from 'ioredis';
 import { GatewayEnv } from '@app/config';
 import { WorkerHeartbeats } from '@app/conversation';
-import { COMMAND_REDIS, withTimeout } from '@app/redis';
-
-/** Checks must answer well inside a probe's timeout, even while Redis hangs. */
-const CHECK_TIMEOUT_MS = 1000;
+import { COMMAND_REDIS, HEALTH_CHECK_TIMEOUT_MS, redisPingCheck, withTimeout } from '@app/redis';
+import { SkipThrottle } from '@nestjs/throttler';
 
 /**
  * Kubernetes probes. Live: the process answers HTTP. Ready: it can do its job, so Redis answers
  * and at least one worker is alive; otherwise every Webim request would be handed off.
  */
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   private readonly heartbeats: WorkerHeartbeats;
@@ -35,19 +34,11 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      async () => {
-        const redis = this.indicators.check('redis');
-        try {
-          await withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS);
-          return redis.up();
-        } catch (error) {
-          return redis.down({ message: (error as Error).message });
-        }
-      },
+      () => redisPingCheck(this.indicators, this.redis),
       async () => {
         const workers = this.indicators.check('workers');
         try {
-          const alive = await withTimeout(this.heartbeats.alive(), CHECK_TIMEOUT_MS);
+          const alive = await withTimeout(this.heartbeats.alive(), HEALTH_CHECK_TIMEOUT_MS);
           return alive > 0
             ? workers.up({ alive })
             : workers.down({ alive, message: 'no worker is alive' });

@@ -1,5 +1,6 @@
 import CircuitBreaker from 'opossum';
 import type { GatewayEnv } from '@app/config';
+import type { GatewayMetrics } from '@app/metrics';
 
 /**
  * One breaker per channel: a channel whose agent hangs opens its own breaker and hands its own
@@ -16,6 +17,7 @@ export class TurnBreakers<A, R> {
       channelId: string,
       state: 'open' | 'halfOpen' | 'close',
     ) => void,
+    private readonly metrics: Pick<GatewayMetrics, 'watchBreaker'>,
   ) {}
 
   for(channelId: string): CircuitBreaker<[A], R> {
@@ -34,6 +36,7 @@ export class TurnBreakers<A, R> {
       breaker.on('open', () => this.onStateChange(channelId, 'open'));
       breaker.on('halfOpen', () => this.onStateChange(channelId, 'halfOpen'));
       breaker.on('close', () => this.onStateChange(channelId, 'close'));
+      this.metrics.watchBreaker(channelId, breaker);
       this.breakers.set(channelId, breaker);
     }
     return breaker;

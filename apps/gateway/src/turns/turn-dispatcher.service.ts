@@ -13,6 +13,7 @@ import {
   TurnJobData,
   TurnReply,
 } from '@app/conversation';
+import { GatewayMetrics } from '@app/metrics';
 import { isRedisUnavailable, withTimeout } from '@app/redis';
 import type { TurnInput } from '@app/scenario/model';
 import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
@@ -55,12 +56,14 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     private readonly replies: ReplyListener,
     private readonly registry: ChannelRegistry,
     private readonly env: GatewayEnv,
+    private readonly metrics: GatewayMetrics,
   ) {
     this.breakers = new TurnBreakers(
       env,
       (attempt) => this.enqueueAndAwait(attempt),
       (attempt, error) => this.handOff(attempt, error),
       (channelId, state) => this.logger.warn({ channelId, breaker: state }, `Breaker ${state}`),
+      metrics,
     );
     this.jobOptions = {
       // A turn is never retried: by the time a retry could run, Webim has its answer.
@@ -94,7 +97,9 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
       .for(channel.id)
       .fire(attempt)
       .catch((error: Error) => this.handOff(attempt, error));
-    const ms = Math.round((performance.now() - started) * 100) / 100;
+    const elapsed = performance.now() - started;
+    this.metrics.recordTurn(channel.id, reply.handoff?.reason ?? null, elapsed / 1000);
+    const ms = Math.round(elapsed * 100) / 100;
     const context = { channelId: channel.id, chatId, jobId: attempt.jobId, ms };
     if (reply.handoff) {
       const { reason, detail } = reply.handoff;
@@ -107,9 +112,25 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     return toWebimResponse(reply.messages, reply.handoff !== null);
   }
 
-  /** Logs and answers a request that never reaches a worker. */
-  refuse(channel: ChannelRecord, chatId: string | undefined, reason: HandoffReason): WebimResponse {
+  /**
+   * Logs and answers a request that never reaches a worker, and adds it to the chat's transcript
+   * when Redis allows (the answer does not wait long for that).
+   */
+  async refuse(
+    channel: ChannelRecord,
+    chatId: string | undefined,
+    reason: HandoffReason,
+    input?: TurnInput,
+  ): Promise<WebimResponse> {
     this.logger.warn({ channelId: channel.id, chatId, reason }, `Handed off: ${reason}`);
+    this.metrics.recordRefusal(channel.id, reason);
+    if (chatId !== undefined) {
+      const entry = { source: 'webim' as const, input, messages: [], handoff: { reason } };
+      await withTimeout(
+        this.store.transcripts.recordRefusal(channel.id, chatId, entry),
+        SETTLE_TIMEOUT_MS,
+      ).catch(() => undefined);
+    }
     return toWebimResponse([], true);
   }
 
@@ -166,7 +187,7 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
       try {
         const { channel, chatId, turnId } = attempt;
         const existing = await withTimeout(
-          this.store.settle(channel.id, chatId, turnId, 'timeout'),
+          this.store.settle(channel.id, chatId, turnId, 'timeout', attempt.input),
           SETTLE_TIMEOUT_MS,
         );
         // Answered between the budget running out and now: the answer is committed, send it.

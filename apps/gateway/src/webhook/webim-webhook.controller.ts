@@ -12,11 +12,13 @@ import type { ChannelRecord } from '@app/catalog';
 import { parseWebimRequest, WebimRequestError, WebimResponse } from '@app/webim-protocol';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { TurnDispatcher } from '../turns/turn-dispatcher.service';
+import { SkipThrottle } from '@nestjs/throttler';
 
 /**
  * The URL an admin pastes into Webim ("Link to external API"). v1 has no authentication, so
  * the unguessable token in the path is the secret; requests with a wrong one stop here.
  */
+@SkipThrottle()
 @Controller('webim/:channelId/:token')
 export class WebimWebhookController {
   constructor(
@@ -61,8 +63,10 @@ export class WebimWebhookController {
       }
       throw error;
     }
-    if (channel.status !== 'active')
-      return this.turns.refuse(channel, request.chatId, 'channel_inactive');
+    if (channel.status !== 'active') {
+      const input = request.kind === 'unsupported' ? undefined : request.input;
+      return this.turns.refuse(channel, request.chatId, 'channel_inactive', input);
+    }
     if (request.kind === 'unsupported')
       return this.turns.refuse(channel, request.chatId, request.reason);
     return this.turns.answer(channel, request.chatId, request.input);

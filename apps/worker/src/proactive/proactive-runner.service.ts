@@ -34,7 +34,12 @@ export class ProactiveRunner {
     jobId: string,
     jobTimestamp: number,
     job: ProactiveJobData,
-  ): Promise<{ status: ProactiveStatus; messages?: number; dropped?: number }> {
+  ): Promise<{
+    status: ProactiveStatus;
+    messages?: number;
+    dropped?: number;
+    scenarioError?: boolean;
+  }> {
     const { channelId, chatId } = job;
     const context = { channelId, chatId, jobId, kind: job.kind, name: job.name };
     // One turn id per run of the job (a timer started again is a new run with a new timestamp).
@@ -53,7 +58,8 @@ export class ProactiveRunner {
     if (claim.status === 'settled') return { status: 'settled' };
     if (claim.status !== 'ok') return { status: 'lost' };
 
-    const drop = async (why: string) => {
+    // A scenario error is marked in the job's result, for metrics and Bull Board.
+    const drop = async (why: string, scenarioError = false) => {
       await this.store.commitProactive({
         channelId,
         chatId,
@@ -63,13 +69,13 @@ export class ProactiveRunner {
         outboxMax: this.env.OUTBOX_MAX,
       });
       this.logger.log({ ...context, why }, 'Proactive turn dropped');
-      return { status: 'dropped' as const };
+      return { status: 'dropped' as const, ...(scenarioError && { scenarioError }) };
     };
     const stored = claim.conversation;
     if (!stored || stored.agentId !== job.agentId)
       return drop('the chat has no conversation with this agent');
     const loaded = await this.agents.get(job.agentId);
-    if (!loaded) return drop(`agent "${job.agentId}" does not exist`);
+    if (!loaded) return drop(`agent "${job.agentId}" does not exist`, true);
     const input: TurnInput =
       job.kind === 'timer'
         ? { kind: 'timer', name: job.name }
@@ -80,7 +86,7 @@ export class ProactiveRunner {
         maxSteps: this.env.SCENARIO_MAX_STEPS,
       });
     } catch (error) {
-      if (error instanceof ScenarioError) return drop(`scenario error: ${error.message}`);
+      if (error instanceof ScenarioError) return drop(`scenario error: ${error.message}`, true);
       throw error;
     }
     if (result.ignored) return drop('the conversation has ended or was handed off');
@@ -95,6 +101,10 @@ export class ProactiveRunner {
       conversation: { agentId: job.agentId, agentVersion: loaded.version, state: result.state },
       messages: result.messages,
       outboxMax: this.env.OUTBOX_MAX,
+      origin:
+        job.kind === 'timer'
+          ? { source: 'timer', name: job.name }
+          : { source: 'event', name: job.name, data: job.data },
     });
     if (committed.status !== 'ok') return { status: committed.status };
     if (committed.dropped > 0) {

@@ -1,0 +1,216 @@
+import { COUNTING_AGENT } from './support/agents';
+import { Scrape } from './support/prometheus';
+import { StackProcess, TestStack } from './support/test-stack';
+import { waitFor } from './support/wait-for';
+import { transcript, WebimClient } from './support/webim-client';
+
+// GET /metrics of the gateway and of each worker, and the worker's probes, against the real
+// stack: what operators alert on must move when the product does.
+
+const BUDGET = 800;
+
+describe('metrics and worker probes', () => {
+  let stack: TestStack;
+  let webim: WebimClient;
+  let worker: StackProcess;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({
+      persistentRedis: true, // channels survive the Redis restart below
+      env: { REPLY_BUDGET_MS: String(BUDGET), BREAKER_VOLUME_THRESHOLD: '3' },
+    });
+    webim = stack.webim(await stack.demoWebhookUrl());
+    worker = stack.workers[0];
+  });
+  afterAll(() => stack.close());
+
+  const gateway = () => Scrape.of(stack.baseUrl);
+  /** Waits until the worker has recorded what the test did: it records after answering. */
+  const workerOnce = (what: string, done: (scrape: Scrape) => boolean) =>
+    waitFor(what, async () => {
+      const scrape = await Scrape.of(worker.baseUrl);
+      return done(scrape) ? scrape : undefined;
+    });
+  const probe = async (path: string) => {
+    const response = await fetch(`${worker.baseUrl}${path}`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('gateway: process, product and queue metrics in the Prometheus text format', async () => {
+    const response = await fetch(`${stack.baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    for (const family of [
+      'process_cpu_seconds_total counter',
+      'nodejs_eventloop_lag_seconds gauge',
+      'webim_answer_duration_seconds histogram',
+      'webim_answers_total counter',
+      'webim_breaker_state gauge',
+      'webim_breaker_transitions_total counter',
+      'bullmq_queue_jobs gauge',
+      'webim_workers_alive gauge',
+    ]) {
+      expect(text).toContain(`# TYPE ${family}\n`);
+    }
+    const scrape = new Scrape(text);
+    expect(scrape.value('webim_workers_alive')).toBe(1);
+    expect(scrape.has('bullmq_queue_jobs')).toBe(true);
+    expect(scrape.value('bullmq_queue_jobs', { queue: 'webim-proactive', state: 'failed' })).toBe(
+      0,
+    );
+  });
+
+  it('gateway: counts and times an answer and a bot hand-off, by reason', async () => {
+    const before = await gateway();
+    expect((await webim.newChat('m1')).body.has_answer).toBe(true);
+    expect((await webim.press('m1', 'human', 'Talk to a person')).body).toEqual({
+      has_answer: false,
+    });
+    const after = await gateway();
+    const added = (name: string, labels: Record<string, string>) =>
+      after.value(name, labels) - before.value(name, labels);
+
+    const answered = { outcome: 'answered', reason: 'none' };
+    const botHandoff = { outcome: 'handed_off', reason: 'bot_handoff' };
+    expect(added('webim_answers_total', { channel: 'demo', ...answered })).toBe(1);
+    expect(added('webim_answers_total', { channel: 'demo', ...botHandoff })).toBe(1);
+    expect(added('webim_answer_duration_seconds_count', answered)).toBe(1);
+    expect(added('webim_answer_duration_seconds_count', botHandoff)).toBe(1);
+    // Both answered well inside the window: in the 1 s bucket.
+    expect(added('webim_answer_duration_seconds_bucket', { ...answered, le: '1' })).toBe(1);
+    expect(after.value('webim_breaker_state', { channel: 'demo' })).toBe(0);
+  });
+
+  it('gateway: counts a request refused without a turn, and does not time it', async () => {
+    const before = await gateway();
+    const refused = await webim.post({ event: 'chat_closed', chat: { id: 'm1' } });
+    expect(refused.body).toEqual({ has_answer: false });
+    const after = await gateway();
+    const unknown = { outcome: 'handed_off', reason: 'unknown_event' };
+    expect(
+      after.value('webim_answers_total', { channel: 'demo', ...unknown }) -
+        before.value('webim_answers_total', { channel: 'demo', ...unknown }),
+    ).toBe(1);
+    expect(after.value('webim_answer_duration_seconds_count', unknown)).toBe(0);
+  });
+
+  it('worker: times its jobs and counts their results', async () => {
+    const before = await Scrape.of(worker.baseUrl);
+    const count = (s: Scrape) => s.value('webim_turns_total', { status: 'answered' });
+    expect((await webim.newChat('m2')).body.has_answer).toBe(true);
+    const after = await workerOnce('the worker to count the turn', (s) => count(s) > count(before));
+
+    const turns = { queue: 'webim-turns' };
+    const ran = { ...turns, status: 'completed' };
+    expect(after.value('bullmq_job_wait_seconds_count', turns)).toBeGreaterThan(
+      before.value('bullmq_job_wait_seconds_count', turns),
+    );
+    expect(after.value('bullmq_job_run_seconds_count', ran)).toBeGreaterThan(
+      before.value('bullmq_job_run_seconds_count', ran),
+    );
+    expect(after.value('bullmq_job_run_seconds_bucket', { ...ran, le: '+Inf' })).toBe(
+      after.value('bullmq_job_run_seconds_count', ran),
+    );
+    expect(after.has('process_resident_memory_bytes')).toBe(true);
+  });
+
+  it('worker: counts an incoming request, the message it buffered, and its delivery', async () => {
+    await webim.newChat('m3');
+    const before = await Scrape.of(worker.baseUrl);
+    const response = await stack.api('/api/channels/demo/chats/m3/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'order_shipped', data: { order_id: 'A-7' } }),
+    });
+    expect(response.status).toBe(202);
+    const buffered = (s: Scrape) => s.value('webim_incoming_events_total', { status: 'buffered' });
+    const appended = await workerOnce(
+      'the event to be buffered',
+      (s) => buffered(s) > buffered(before),
+    );
+    const messages = (s: Scrape, event: string) =>
+      s.value('webim_buffered_messages_total', { event });
+    expect(messages(appended, 'appended') - messages(before, 'appended')).toBe(1);
+
+    const answer = await webim.say('m3', 'When are you open?');
+    expect(transcript(answer.body)[0]).toBe('Good news: your order A-7 has shipped.');
+    const delivered = await workerOnce(
+      'the delivery to be counted',
+      (s) => messages(s, 'delivered') > messages(before, 'delivered'),
+    );
+    expect(messages(delivered, 'delivered') - messages(before, 'delivered')).toBe(1);
+  });
+
+  it('worker: live while the process runs; ready only while Redis answers', async () => {
+    expect(await probe('/health/live')).toEqual({
+      status: 200,
+      body: { status: 'ok', info: {}, error: {}, details: {} },
+    });
+    expect(await probe('/health/ready')).toMatchObject({
+      status: 200,
+      body: {
+        status: 'ok',
+        info: {
+          redis: { status: 'up' },
+          queues: { status: 'up', 'webim-turns': 'running', 'webim-proactive': 'running' },
+        },
+      },
+    });
+    const readyIs = (status: number) =>
+      waitFor(
+        `the worker's /health/ready to answer ${status}`,
+        async () => {
+          const ready = await probe('/health/ready');
+          return ready.status === status ? ready : undefined;
+        },
+        { timeoutMs: 20_000, everyMs: 100 },
+      );
+
+    await stack.redis.stop();
+    const notReady = await readyIs(503);
+    expect(notReady.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } } });
+    expect((await probe('/health/live')).status).toBe(200);
+    // A scrape does not wait for the Redis that is gone: the queue gauge is just left out.
+    const started = Date.now();
+    const scrape = await gateway();
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(scrape.has('bullmq_queue_jobs')).toBe(false);
+
+    await stack.redis.restart();
+    await readyIs(200);
+  });
+
+  it('gateway: counts timeouts, the breaker opening and its fast hand-offs', async () => {
+    // A channel of its own: a fresh breaker, not diluted by the successes above.
+    const slow = stack.webim(await stack.addChannel('slow', COUNTING_AGENT));
+    await stack.stopWorkers();
+    const before = await gateway();
+    for (let i = 0; i < 3; i++)
+      expect((await slow.newChat(`t${i}`)).body).toEqual({ has_answer: false });
+    await stack.gateway.waitForLog(/"breaker":"open"/);
+    expect((await slow.newChat('t3')).body).toEqual({ has_answer: false });
+    const after = await gateway();
+    const added = (name: string, labels: Record<string, string>) =>
+      after.value(name, labels) - before.value(name, labels);
+
+    const timeout = { outcome: 'handed_off', reason: 'timeout' };
+    expect(added('webim_answers_total', { channel: 'slow', ...timeout })).toBe(3);
+    expect(added('webim_answer_duration_seconds_count', timeout)).toBe(3);
+    // Handed off at the budget, not before it and not near Webim's 5 s.
+    expect(added('webim_answer_duration_seconds_bucket', { ...timeout, le: '0.5' })).toBe(0);
+    expect(added('webim_answer_duration_seconds_bucket', { ...timeout, le: '2' })).toBe(3);
+    expect(
+      added('webim_answers_total', {
+        channel: 'slow',
+        outcome: 'handed_off',
+        reason: 'breaker_open',
+      }),
+    ).toBe(1);
+    expect(after.value('webim_breaker_state', { channel: 'slow' })).toBe(2);
+    expect(after.value('webim_breaker_transitions_total', { channel: 'slow', to: 'open' })).toBe(1);
+    expect(after.value('webim_breaker_state', { channel: 'demo' })).toBe(0);
+    // The turns nobody took wait in the queue.
+    expect(after.value('bullmq_queue_jobs', { queue: 'webim-turns', state: 'waiting' })).toBe(3);
+  });
+});
