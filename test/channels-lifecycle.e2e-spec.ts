@@ -346,14 +346,13 @@ describe('channel lifecycle through the management API', () => {
     }
   });
 
-  it('never logs the admin token, a webhook token or a password', async () => {
-    const channels = await call<Channel[]>('GET', '/api/channels');
-    const tokens = channels.body.map((c) => c.webhookUrl.split('/').pop()!);
-    const logs = stack.allLogs();
-    expect(logs.length).toBeGreaterThan(1000);
-    for (const secret of [stack.adminToken, PASSWORD, 'ab'.repeat(32), ...tokens]) {
-      expect(logs).not.toContain(secret);
-    }
+  it('never logs the admin token, a webhook token, the secrets key or a password', async () => {
+    // Every suite's TestStack.close() checks this too; here it is asserted with evidence that
+    // the logs are there to be searched (debug level, every request).
+    stack.secrets.add(PASSWORD);
+    expect(stack.allLogs().length).toBeGreaterThan(10_000);
+    expect((await stack.catalog.listChannels()).length).toBeGreaterThan(5);
+    expect(await stack.leakedSecrets()).toEqual([]);
   });
 });
 

@@ -222,7 +222,27 @@ export class TestStack {
       .join('\n');
   }
 
+  /** Secrets a test handed to the product (passwords): close() fails if a log line holds one. */
+  readonly secrets = new Set<string>();
+
+  /**
+   * The secrets that appear in this stack's logs: the admin token, SECRETS_KEY, every channel's
+   * webhook token and what tests registered. Checked by close(), so every suite enforces it.
+   */
+  async leakedSecrets(): Promise<string[]> {
+    const channels = await this.catalog.listChannels().catch(() => []);
+    const secrets = [
+      this.adminToken,
+      this.options.env?.SECRETS_KEY,
+      ...channels.map((c) => c.token),
+      ...this.secrets,
+    ].filter((s): s is string => !!s);
+    const logs = this.allLogs();
+    return secrets.filter((secret) => logs.includes(secret));
+  }
+
   async close(): Promise<void> {
+    const leaked = this.redis ? await this.leakedSecrets() : [];
     for (const open of this.queues.values()) {
       const { queue, events } = await open;
       await Promise.all([events.close(), queue.close()]);
@@ -233,5 +253,8 @@ export class TestStack {
     ]);
     this.client?.disconnect();
     await this.redis?.stop();
+    if (leaked.length > 0) {
+      throw new Error(`${leaked.length} secret(s) found in the logs in ${this.logDir}`);
+    }
   }
 }

@@ -11,6 +11,7 @@ import { GatewayModule } from './gateway.module';
 import helmet from '@fastify/helmet';
 import { securityHeaders } from './http/security-headers';
 import { serveApiDocs } from './http/api-docs';
+import { closeGracefully } from './http/graceful-shutdown';
 import { collectRoutes, configureFastify } from './http/fastify-setup';
 import { protectQueueBoard } from './auth/queue-board-auth';
 
@@ -20,6 +21,9 @@ function ensureAdminToken(): boolean {
   process.env.ADMIN_TOKEN = randomBytes(24).toString('base64url');
   return true;
 }
+
+/** Beyond the reply budget: settling the last turns, closing queues and connections. */
+const SHUTDOWN_SLACK_MS = 5000;
 
 async function bootstrap(): Promise<void> {
   const generatedToken = ensureAdminToken();
@@ -39,7 +43,7 @@ async function bootstrap(): Promise<void> {
   await app.register(helmet, securityHeaders);
   protectQueueBoard(fastify, env.ADMIN_TOKEN!);
   serveApiDocs(app);
-  app.enableShutdownHooks();
+  closeGracefully(app, env.REPLY_BUDGET_MS + SHUTDOWN_SLACK_MS);
   await app.listen(env.PORT, env.HOST);
   new NestLogger('Gateway').log({ routes: routes.sort() }, 'HTTP routes');
 

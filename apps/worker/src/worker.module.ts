@@ -11,6 +11,7 @@ import { ProactiveRunner } from './proactive/proactive-runner.service';
 import { TimerScheduler } from './proactive/timer-scheduler.service';
 import { TurnProcessor } from './turns/turn.processor';
 import { TurnRunner } from './turns/turn-runner.service';
+import { WorkerDrain } from './worker-drain.service';
 
 @Module({})
 export class WorkerModule {
@@ -32,6 +33,7 @@ export class WorkerModule {
         ProactiveRunner,
         ProactiveProcessor,
         HeartbeatService,
+        WorkerDrain,
       ],
     };
   }

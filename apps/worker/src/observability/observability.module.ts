@@ -11,5 +11,6 @@ import { WorkerHttpServer } from './worker-http-server.service';
 @Module({
   imports: [DiscoveryModule, TerminusModule, MetricsModule.forApp(WorkerMetrics)],
   providers: [BullWorkers, JobMetrics, WorkerHealth, WorkerHttpServer],
+  exports: [BullWorkers],
 })
 export class ObservabilityModule {}
