@@ -50,23 +50,14 @@ export class WebimCredentialsDto {
   password?: string | null;
 }
 
-export class CreateChannelDto {
-  @ApiPropertyOptional({ default: 'New channel', maxLength: 100 })
+/** What Create and PATCH share: the channel's name and its Webim account. */
+class ChannelFieldsDto {
+  @ApiPropertyOptional({ maxLength: 100, description: 'Create: defaults to "New channel"' })
   @OptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   name?: string;
-
-  @ApiProperty({ example: 'demo', description: 'The agent that answers the channel' })
-  @IsString()
-  @Matches(CATALOG_ID, { message: 'agentId must be 1-64 letters, digits, "_" or "-"' })
-  agentId: string;
-
-  @ApiPropertyOptional({ description: 'true: "Create & Activate"; otherwise "Create"' })
-  @OptionalNotNull()
-  @IsBoolean()
-  activate?: boolean;
 
   @ApiPropertyOptional({ type: WebimCredentialsDto })
   @OptionalNotNull()
@@ -76,18 +67,25 @@ export class CreateChannelDto {
   webim?: WebimCredentialsDto;
 }
 
-export class UpdateChannelDto {
-  @ApiPropertyOptional({ maxLength: 100 })
-  @OptionalNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  name?: string;
+const AGENT_ID_MESSAGE = { message: 'agentId must be 1-64 letters, digits, "_" or "-"' };
 
+export class CreateChannelDto extends ChannelFieldsDto {
+  @ApiProperty({ example: 'demo', description: 'The agent that answers the channel' })
+  @IsString()
+  @Matches(CATALOG_ID, AGENT_ID_MESSAGE)
+  agentId: string;
+
+  @ApiPropertyOptional({ description: 'true: "Create & Activate"; otherwise "Create"' })
+  @OptionalNotNull()
+  @IsBoolean()
+  activate?: boolean;
+}
+
+export class UpdateChannelDto extends ChannelFieldsDto {
   @ApiPropertyOptional({ example: 'demo' })
   @OptionalNotNull()
   @IsString()
-  @Matches(CATALOG_ID, { message: 'agentId must be 1-64 letters, digits, "_" or "-"' })
+  @Matches(CATALOG_ID, AGENT_ID_MESSAGE)
   agentId?: string;
 
   @ApiPropertyOptional({
@@ -97,11 +95,4 @@ export class UpdateChannelDto {
   @OptionalNotNull()
   @IsBoolean()
   activate?: boolean;
-
-  @ApiPropertyOptional({ type: WebimCredentialsDto })
-  @OptionalNotNull()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => WebimCredentialsDto)
-  webim?: WebimCredentialsDto;
 }
