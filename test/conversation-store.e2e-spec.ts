@@ -81,7 +81,7 @@ describe('ConversationStore on a real Redis', () => {
       reply,
       replyTo: replyChannel(prefix, 'gw-1'),
       jobId: `job-${turnId}`,
-    });
+    }).then((result) => result.status);
 
   const turnList = (chatId = CHAT) => redis.lrange(store.keys(CHANNEL, chatId).turns, 0, -1);
 

@@ -139,3 +139,73 @@ describe('proactive messages', () => {
     expect(anonymous.status).toBe(401);
   });
 });
+
+/** A reminder restarted at every menu, as the demo's is; "stop" leaves it cancelled. */
+const REMINDER_AGENT = `
+timers:
+  reminder: { after: 30s, goto: remind }
+start: menu
+branches:
+  menu:
+    - say: "Menu"
+    - start_timer: reminder
+    - wait: {}
+    - route:
+        - { text: "^stop$", goto: quiet }
+        - { goto: menu }
+  quiet:
+    - say: "Quiet now"
+    - wait: {}
+    - goto: menu
+  remind:
+    - say: "Still there?"
+    - goto: menu
+`;
+
+describe('timer restarts', () => {
+  let stack: TestStack;
+  let webim: WebimClient;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    stack = await TestStack.start();
+    webim = stack.webim(await stack.addChannel('menu', REMINDER_AGENT));
+    ({ queue } = await stack.bull(PROACTIVE_QUEUE));
+  });
+  afterAll(() => stack.close());
+
+  const jobId = (chatId: string) => `timer.menu.${chatId}.menu.reminder`;
+  /** When the delayed job is due (BullMQ scores delayed jobs by due time × 4096 + a counter). */
+  const dueAt = async (chatId: string) => {
+    const score = await stack.client.zscore('{wg}:webim-proactive:delayed', jobId(chatId));
+    return score === null ? null : Math.floor(Number(score) / 0x1000);
+  };
+  /** Timers are applied just after the answer is committed (and sent): wait for that. */
+  const timerSettles = (chatId: string, due: (at: number | null) => boolean) =>
+    waitFor(`the timer of ${chatId}`, async () => {
+      const at = await dueAt(chatId);
+      return due(at) ? { at } : false;
+    });
+
+  it('a restart moves the waiting timer to its new time: one job, later due', async () => {
+    await webim.newChat('r-1');
+    const { at: first } = await timerSettles('r-1', (at) => at !== null);
+    const created = (await queue.getJob(jobId('r-1')))!.timestamp;
+
+    await waitFor('the clock to move', () => Date.now() > first! - 30_000 + 5);
+    await webim.say('r-1', 'again');
+    const { at: second } = await timerSettles('r-1', (at) => at !== first);
+    expect(second!).toBeGreaterThan(first!);
+    const job = (await queue.getJob(jobId('r-1')))!;
+    expect(job.timestamp).toBe(created); // the same job, moved rather than replaced
+    expect(await queue.getDelayedCount()).toBe(1);
+  });
+
+  it("the visitor's message cancels it when the branch does not start it again", async () => {
+    await webim.newChat('r-2');
+    await timerSettles('r-2', (at) => at !== null);
+    expect(transcript((await webim.say('r-2', 'stop')).body)).toEqual(['Quiet now']);
+    await timerSettles('r-2', (at) => at === null);
+    expect(await queue.getJob(jobId('r-2'))).toBeUndefined();
+  });
+});

@@ -9,7 +9,7 @@ import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
 import { GatewayModule } from './gateway.module';
 import helmet from '@fastify/helmet';
-import { securityHeaders } from './http/security-headers';
+import { securityHeaders, skipSecurityHeadersOnWebhook } from './http/security-headers';
 import { serveApiDocs } from './http/api-docs';
 import { closeGracefully } from './http/graceful-shutdown';
 import { collectRoutes, configureFastify } from './http/fastify-setup';
@@ -40,6 +40,7 @@ async function bootstrap(): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const routes = collectRoutes(fastify);
   configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
+  skipSecurityHeadersOnWebhook(fastify);
   await app.register(helmet, securityHeaders);
   protectQueueBoard(fastify, env.ADMIN_TOKEN!);
   serveApiDocs(app);

@@ -43,7 +43,7 @@ export interface HandoffRecord {
 type TurnCommands = {
   wgAdmit(...args: (string | number)[]): Promise<[number, string]>;
   wgClaim(...args: (string | number)[]): Promise<[string, string?]>;
-  wgCommit(...args: (string | number)[]): Promise<CommitStatus>;
+  wgCommit(...args: (string | number)[]): Promise<[CommitStatus, number]>;
   wgSettle(...args: (string | number)[]): Promise<string | null>;
   wgEnqueueProactive(...args: (string | number)[]): Promise<number>;
   wgCommitProactive(...args: (string | number)[]): Promise<[string, number]>;
@@ -199,7 +199,8 @@ export class ConversationStore {
 
   /**
    * Ends a claimed turn: stores the new conversation (or keeps the old one when null), records
-   * the outcome and publishes the reply, all or nothing.
+   * the outcome and publishes the reply, all or nothing. `delivered` counts the buffered
+   * messages that went out ahead of the turn's own.
    */
   async commit(args: {
     channelId: string;
@@ -212,7 +213,7 @@ export class ConversationStore {
     jobId: string;
     /** The visitor's input, for the transcript. */
     input?: TurnInput;
-  }): Promise<CommitStatus> {
+  }): Promise<{ status: CommitStatus; delivered: number }> {
     const k = this.keys(args.channelId, args.chatId);
     const handoff: HandoffRecord | null = args.reply.handoff
       ? { ...args.reply.handoff, turnId: args.turnId, at: Date.now() }
@@ -244,7 +245,8 @@ export class ConversationStore {
       ...this.transcripts.scriptArgs(entry, true),
     );
     this.transcripts.touch(pipeline, args.channelId, args.chatId);
-    return (await execFirst(pipeline)) as CommitStatus;
+    const [status, delivered] = (await execFirst(pipeline)) as [CommitStatus, number];
+    return { status, delivered };
   }
 
   /** Puts a proactive turn in its chat's order (idempotent for a retried job). */

@@ -19,9 +19,18 @@ export interface ProactiveJobData {
   data?: Record<string, string>;
 }
 
-/** A timer's job id: one per chat and timer name, so starting it again replaces it. */
-export function timerJobId(channelId: string, chatId: string, name: string): string {
-  return `timer.${channelId}.${encodeURIComponent(chatId)}.${name}`;
+/**
+ * A timer's job id: one per chat, agent and timer name, so starting it again moves or replaces
+ * it. The agent is part of it because a restarted timer keeps its job's data: after a channel
+ * switches agents, the new agent's timer is a new job, and the old one is dropped when it fires.
+ */
+export function timerJobId(
+  channelId: string,
+  chatId: string,
+  agentId: string,
+  name: string,
+): string {
+  return `timer.${channelId}.${encodeURIComponent(chatId)}.${agentId}.${name}`;
 }
 
 /** An incoming request's job id: retries with the same Idempotency-Key map to the same job. */

@@ -72,13 +72,14 @@ end
  * state), messagesJson (the turn's own messages, a JSON array), outcomeTtlMs, chatTtlSec,
  * replyChannel, jobId, handoffRecordJson ('' clears it), handoffJson ('' when the turn answers),
  * transcriptHead (the entry's JSON without its closing brace), retentionSec, maxEntries.
- * Returns 'ok', 'lost' (no longer the head) or 'late' (the gateway handed off first).
+ * Returns {'ok', delivered} (how many buffered messages went out with the answer), {'lost', 0}
+ * (no longer the head) or {'late', 0} (the gateway handed off first).
  * An answer starts with the chat's buffered messages and takes them out of the outbox in the
  * same step; a hand-off leaves the outbox alone (Webim would not show them). The transcript
  * entry gets the delivered buffered messages here, where they are known.
  */
 export const COMMIT = `${RECORD}
-if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return 'lost' end
+if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return {'lost', 0} end
 redis.call('LPOP', KEYS[2])
 redis.call('HDEL', KEYS[3], ARGV[1])
 local reply
@@ -93,7 +94,7 @@ if ARGV[9] == '' then
 else
   reply = '{"messages":[],"handoff":' .. ARGV[9] .. '}'
 end
-if not redis.call('SET', KEYS[4], reply, 'NX', 'PX', ARGV[4]) then return 'late' end
+if not redis.call('SET', KEYS[4], reply, 'NX', 'PX', ARGV[4]) then return {'late', 0} end
 if #buffered > 0 then redis.call('DEL', KEYS[5]) end
 if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
 if ARGV[8] ~= '' then
@@ -106,7 +107,7 @@ if ARGV[10] ~= '' then
   record(KEYS[6], ARGV[10] .. ',"delivered":[' .. table.concat(buffered, ',') .. ']}', ARGV[11], ARGV[12])
 end
 redis.call('PUBLISH', ARGV[6], ARGV[7] .. '\\n' .. reply)
-return 'ok'
+return {'ok', #buffered}
 `;
 
 /**

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import type { SharedEnv } from '@app/config';
@@ -35,8 +35,7 @@ export class AppLoggerModule {
                 : undefined,
               autoLogging: {
                 // Prometheus scrapes every few seconds: one line each would be noise.
-                ignore: (req: IncomingMessage) =>
-                  req.url?.startsWith('/webim/') === true || req.url === '/metrics',
+                ignore: (req: IncomingMessage) => req.url === '/metrics',
               },
               serializers: {
                 req: (req: { id?: unknown; method?: string; url?: string }) => ({
@@ -48,6 +47,9 @@ export class AppLoggerModule {
                 res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
               },
             },
+            // Webhook requests get no request logger at all: their turn's own log line carries
+            // channel, chat and job ids, and a child logger per request costs more than it says.
+            exclude: [{ method: RequestMethod.ALL, path: 'webim/*path' }],
           }),
         }),
       ],

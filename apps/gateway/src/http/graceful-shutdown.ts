@@ -13,10 +13,13 @@ export function closeGracefully(app: NestFastifyApplication, graceMs: number): v
   let closing = false;
   // Keep-alive connections would hold the server open after their last answer: while closing,
   // every answer closes its connection.
-  app.getHttpAdapter().getInstance().addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) void reply.header('connection', 'close');
-    done(null, payload);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (_request, reply, payload, done) => {
+      if (closing) void reply.header('connection', 'close');
+      done(null, payload);
+    });
   const close = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;

@@ -1,4 +1,5 @@
 import type { FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * helmet's headers on every response. Bull Board and the API docs are pages with inline
@@ -17,3 +18,14 @@ export const securityHeaders: FastifyHelmetOptions = {
     },
   },
 };
+
+/**
+ * The webhook answers Webim's servers, never a browser, so its headers would protect nothing,
+ * and @fastify/helmet builds them anew for every request. Call before registering helmet: its
+ * own onRoute hook reads the `helmet: false` this one sets.
+ */
+export function skipSecurityHeadersOnWebhook(fastify: FastifyInstance): void {
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/webim/')) (route as { helmet?: false }).helmet = false;
+  });
+}

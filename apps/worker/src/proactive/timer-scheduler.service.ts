@@ -21,23 +21,50 @@ export class TimerScheduler {
 
   constructor(@InjectQueue(PROACTIVE_QUEUE) private readonly queue: Queue<ProactiveJobData>) {}
 
+  /**
+   * Only the last effect on each timer counts (a cancel then a start is a restart), and
+   * different timers are independent, so they go to Redis together.
+   */
   async apply(context: TimerContext, effects: TurnEffect[]): Promise<void> {
-    for (const effect of effects) {
-      const jobId = timerJobId(context.channelId, context.chatId, effect.name);
-      await this.remove(jobId);
-      if (effect.type !== 'start_timer') continue;
-      const data: ProactiveJobData = { v: 1, kind: 'timer', ...context, name: effect.name };
-      await this.queue.add('timer', data, {
-        jobId,
-        delay: effect.delayMs,
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 500 },
-        // Removed when done, so that the next start_timer can reuse the id.
-        removeOnComplete: true,
-        removeOnFail: { age: 24 * 3600 },
-      });
-      this.logger.debug({ ...context, jobId, delayMs: effect.delayMs }, 'Timer started');
+    const last = new Map<string, TurnEffect>();
+    for (const effect of effects) last.set(effect.name, effect);
+    await Promise.all(
+      [...last.values()].map((effect) =>
+        effect.type === 'start_timer'
+          ? this.start(context, effect.name, effect.delayMs)
+          : this.remove(
+              timerJobId(context.channelId, context.chatId, context.agentId, effect.name),
+            ),
+      ),
+    );
+  }
+
+  /**
+   * A timer still waiting is moved to its new time in one step (the common case: a scenario
+   * restarts its reminder at every menu); otherwise it is added, after removing a finished one
+   * that would hold its id.
+   */
+  private async start(context: TimerContext, name: string, delayMs: number): Promise<void> {
+    const jobId = timerJobId(context.channelId, context.chatId, context.agentId, name);
+    try {
+      await this.queue.backend.changeDelay(jobId, delayMs);
+      this.logger.debug({ ...context, jobId, delayMs }, 'Timer restarted');
+      return;
+    } catch {
+      // Not waiting: never started, fired, or firing now. Start it afresh below.
     }
+    await this.remove(jobId);
+    const data: ProactiveJobData = { v: 1, kind: 'timer', ...context, name };
+    await this.queue.add('timer', data, {
+      jobId,
+      delay: delayMs,
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 500 },
+      // Removed when done, so that the next start_timer can reuse the id.
+      removeOnComplete: true,
+      removeOnFail: { age: 24 * 3600 },
+    });
+    this.logger.debug({ ...context, jobId, delayMs }, 'Timer started');
   }
 
   private async remove(jobId: string): Promise<void> {

@@ -55,11 +55,7 @@ export class TurnRunner {
     if (execution.pauseMs > 0) {
       await sleep(Math.max(0, Math.min(execution.pauseMs, leaseUntil - Date.now())));
     }
-    // What waits in the outbox goes out with an answering commit. The turn holds its chat's head
-    // from claim to commit, so nothing appends to or drains the outbox meanwhile; sent with the
-    // commit, the read adds a command but no wait.
-    const buffered = this.store.outbox(job.channelId, job.chatId).catch(() => []);
-    const status = await this.store.commit({
+    const { status, delivered } = await this.store.commit({
       channelId: job.channelId,
       chatId: job.chatId,
       turnId: job.turnId,
@@ -75,7 +71,7 @@ export class TurnRunner {
       steps: execution.steps,
       waitedMs: startedAt - pickedAt,
       ranMs: Date.now() - startedAt,
-      delivered: status === 'ok' && !execution.reply.handoff ? (await buffered).length : 0,
+      delivered,
     };
     if (status === 'ok') {
       // After the commit: a timer belongs to a turn that happened, never to one handed off.
