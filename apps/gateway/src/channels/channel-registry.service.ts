@@ -28,6 +28,8 @@ const FULL_REFRESH_MS = 30_000;
 export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ChannelRegistry.name);
   private channels = new Map<string, ChannelRecord>();
+  /** Each channel's token, hashed once: the webhook compares against it on every request. */
+  private readonly matchers = new WeakMap<ChannelRecord, SecretMatcher>();
   /** The newest trained version of each agent: jobs carry it so workers never run an older one. */
   private agentVersions = new Map<string, number>();
   private refreshTimer?: NodeJS.Timeout;
@@ -134,7 +136,12 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
   authenticate(channelId: string, token: string): ChannelRecord | null {
     const channel = this.channels.get(channelId);
     if (!channel) return null;
-    return new SecretMatcher(channel.token).matches(token) ? channel : null;
+    let matcher = this.matchers.get(channel);
+    if (!matcher) {
+      matcher = new SecretMatcher(channel.token);
+      this.matchers.set(channel, matcher);
+    }
+    return matcher.matches(token) ? channel : null;
   }
 
   webhookUrl(channel: ChannelRecord): string {
