@@ -73,15 +73,17 @@ describe('ConversationStore on a real Redis', () => {
     chatId = CHAT,
     channelId = CHANNEL,
   ) =>
-    store.commit({
-      channelId,
-      chatId,
-      turnId,
-      conversation: stored,
-      reply,
-      replyTo: replyChannel(prefix, 'gw-1'),
-      jobId: `job-${turnId}`,
-    }).then((result) => result.status);
+    store
+      .commit({
+        channelId,
+        chatId,
+        turnId,
+        conversation: stored,
+        reply,
+        replyTo: replyChannel(prefix, 'gw-1'),
+        jobId: `job-${turnId}`,
+      })
+      .then((result) => result.status);
 
   const turnList = (chatId = CHAT) => redis.lrange(store.keys(CHANNEL, chatId).turns, 0, -1);
 
