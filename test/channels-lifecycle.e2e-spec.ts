@@ -396,3 +396,20 @@ describe('activation checks that fail, and rate limiting', () => {
     for (let i = 0; i < 20; i++) expect((await fetch(url)).status).toBe(200);
   });
 });
+
+describe('a production installation', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({
+      workers: 0,
+      env: { NODE_ENV: 'production', SECRETS_KEY: 'cd'.repeat(32) },
+    });
+  });
+  afterAll(() => stack?.close());
+
+  it('starts with no channel and no agent but the ones its admins create', async () => {
+    expect(await (await stack.api('/api/channels')).json()).toEqual([]);
+    expect(await (await stack.api('/api/agents')).json()).toEqual([]);
+  });
+});

@@ -140,6 +140,8 @@ async function startStack(options) {
     const env = {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
+      // The bench talks to the demo channel, which production does not seed by default.
+      SEED_DEMO: 'true',
       LOG_FORMAT: 'json',
       LOG_LEVEL: options.logLevel ?? 'info',
       REDIS_URL: redis.url,

@@ -1,4 +1,5 @@
 import {
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -42,6 +43,14 @@ export class GatewayEnv extends SharedEnv {
   })
   @Secret()
   SECRETS_KEY?: string;
+
+  /**
+   * Seed the demo agent and an active demo channel on first start. On by default, except in
+   * production, where an installation should hold only the channels its admins create.
+   */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  SEED_DEMO?: 'true' | 'false';
 
   /** Management API requests allowed per client IP and minute (429 above). */
   @IsInt()

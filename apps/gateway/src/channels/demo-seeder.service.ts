@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
+import { GatewayEnv } from '@app/config';
 import { compileAgent } from '@app/scenario';
 import { COMMAND_REDIS, waitUntilReady } from '@app/redis';
 
@@ -21,7 +22,8 @@ function demoAgentPath(): string {
 
 /**
  * First start: a demo agent and a demo channel, so that a newcomer can talk to a bot at once.
- * Existing ones are left alone (a second gateway, or a restart, changes nothing).
+ * Existing ones are left alone (a second gateway, or a restart, changes nothing). Production
+ * seeds nothing unless SEED_DEMO=true.
  */
 @Injectable()
 export class DemoSeeder implements OnModuleInit {
@@ -30,10 +32,13 @@ export class DemoSeeder implements OnModuleInit {
   constructor(
     private readonly catalog: CatalogStore,
     @Inject(COMMAND_REDIS) private readonly redis: Redis,
+    private readonly env: GatewayEnv,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await waitUntilReady(this.redis, 10_000);
+    const seed = this.env.SEED_DEMO ?? (this.env.NODE_ENV === 'production' ? 'false' : 'true');
+    if (seed !== 'true') return;
     if (!(await this.catalog.getAgent(DEMO_ID))) {
       const source = readFileSync(demoAgentPath(), 'utf8');
       compileAgent(source); // refuse to seed a broken demo
