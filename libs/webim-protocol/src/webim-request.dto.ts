@@ -23,6 +23,11 @@ const FIELD_MAX = 4096;
 
 /** Ids become parts of Redis keys and log lines: printable text only. */
 const PRINTABLE = /^[^\p{Cc}]*$/u;
+
+/** Whether `value` is a valid Webim chat or visitor id, for ids that arrive in URL paths. */
+export function isWebimId(value: string): boolean {
+  return value.length >= 1 && value.length <= ID_MAX && PRINTABLE.test(value);
+}
 const PRINTABLE_MESSAGE = { message: '$property must not contain control characters' };
 
 export class WebimChatDto {

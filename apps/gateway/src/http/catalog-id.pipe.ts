@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 import { CATALOG_ID } from '@app/catalog';
+import { isWebimId } from '@app/webim-protocol';
 
 /** Channel and agent ids in paths: refused before they reach a Redis key. */
 @Injectable()
@@ -12,11 +13,11 @@ export class CatalogIdPipe implements PipeTransform<string, string> {
   }
 }
 
-/** Webim chat ids: opaque text, but bounded and printable. */
+/** Webim chat ids in paths: the same rule as in the webhook's requests. */
 @Injectable()
 export class ChatIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!/^[^\p{Cc}]{1,256}$/u.test(value)) {
+    if (!isWebimId(value)) {
       throw new BadRequestException('A chat id is 1-256 printable characters');
     }
     return value;
