@@ -106,21 +106,14 @@ describe('ConversationStore on a real Redis', () => {
   }
 
   describe('admit', () => {
-    it('gives turn ids <gen>-<seq> that increase in arrival order', async () => {
-      const before = Date.now();
+    it('lists turns in arrival order under the ids the gateway chose, and counts them', async () => {
       const ids = [await admit('h1'), await admit('h2'), await admit('h3')];
-      const after = Date.now();
 
-      const parsed = ids.map((id) => /^(\d+)-(\d+)$/.exec(id));
-      expect(parsed.every((m) => m !== null)).toBe(true);
-      const gens = parsed.map((m) => Number(m![1]));
-      expect(new Set(gens).size).toBe(1);
-      // The generation is the time the chat's first turn was admitted.
-      expect(gens[0]).toBeGreaterThanOrEqual(before);
-      expect(gens[0]).toBeLessThanOrEqual(after);
-      expect(parsed.map((m) => Number(m![2]))).toEqual([1, 2, 3]);
+      expect(new Set(ids).size).toBe(3);
       expect(await turnList()).toEqual(ids);
       expect((await store.read(CHANNEL, CHAT)).turns).toBe(3);
+      const chosen = await store.admit(CHANNEL, CHAT, 'h4', LIVE(), WINDOW_MS, 'chosen-1');
+      expect(chosen).toEqual({ turnId: 'chosen-1', isNew: true });
     });
 
     it('gives an identical request within the dedup window the same turn, not a new one', async () => {
@@ -129,6 +122,16 @@ describe('ConversationStore on a real Redis', () => {
 
       expect(first.isNew).toBe(true);
       expect(again).toEqual({ turnId: first.turnId, isNew: false });
+      expect(await turnList()).toEqual([first.turnId]);
+    });
+
+    it('lets the job of a re-sent request find itself gone, without waiting for the chat', async () => {
+      const first = await store.admit(CHANNEL, CHAT, 'same', LIVE(), WINDOW_MS);
+      const resent = await store.admit(CHANNEL, CHAT, 'same', LIVE(), WINDOW_MS, 'resent-1');
+      expect(resent).toEqual({ turnId: first.turnId, isNew: false });
+
+      // The first turn holds the chat; the re-sent one's job must not wait behind it.
+      expect(await claim('resent-1')).toEqual({ status: 'gone' });
       expect(await turnList()).toEqual([first.turnId]);
     });
 

@@ -55,8 +55,9 @@ describe('a scenario step that hangs', () => {
     expect(hung.ms).toBeLessThan(BUDGET + 250);
 
     // The worker finishes the pause after the gateway answered: its commit must be refused.
-    const gen = await stack.client.hget('wg:chat:{hanging:h1}', 'gen');
-    const jobId = turnJobId('hanging', 'h1', `${gen}-3`); // new_chat, "one", then "hang"
+    // The chat's latest admission (`hash|turn|at`) is the turn of "hang".
+    const last = await stack.client.hget('wg:chat:{hanging:h1}', 'last');
+    const jobId = turnJobId('hanging', 'h1', last!.split('|')[1]);
     expect(before.conversation).not.toBeNull();
     const result = await (await queue.getJob(jobId))!.waitUntilFinished(events, 10_000);
     expect(result).toMatchObject({ status: 'late' });

@@ -89,14 +89,22 @@ describe('per-chat order with two workers', () => {
     const final = byLength[byLength.length - 1].split(';').filter(Boolean);
     expect([...final].sort()).toEqual([...sent].sort());
 
-    // ...and in arrival order: the order the gateway admitted them (their turn sequence).
+    // ...and in arrival order: the order the gateway admitted them. Each job goes to Redis
+    // right behind its admission, so the queue's "added" events list them in that order.
     const { queue } = await stack.bull(TURN_QUEUE);
+    const events = await stack.client.xrange(queue.keys.events, '-', '+');
+    const addedOrder = events
+      .map(([, fields]) => Object.fromEntries(chunk(fields)))
+      .filter((event) => event.event === 'added')
+      .map((event) => event.jobId);
     const jobs = (await queue.getJobs(['completed'], 0, 1000)).filter(
       (j) => j.data.channelId === 'counting' && j.data.input.kind === 'text',
     );
+    expect(jobs).toHaveLength(sent.length);
     const admitted = jobs
-      .sort((a, b) => Number(a.data.turnId.split('-')[1]) - Number(b.data.turnId.split('-')[1]))
+      .sort((a, b) => addedOrder.indexOf(a.id!) - addedOrder.indexOf(b.id!))
       .map((j) => (j.data.input as { text: string }).text);
+    expect(jobs.every((j) => addedOrder.includes(j.id!))).toBe(true);
     expect(final).toEqual(admitted);
   });
 
@@ -119,3 +127,10 @@ describe('per-chat order with two workers', () => {
     });
   });
 });
+
+/** Redis returns a stream entry's fields as [name, value, name, value, ...]. */
+function chunk(fields: string[]): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < fields.length; i += 2) pairs.push([fields[i], fields[i + 1]]);
+  return pairs;
+}

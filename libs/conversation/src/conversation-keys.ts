@@ -3,7 +3,7 @@
  * touches a single Redis Cluster slot.
  */
 export interface ChatKeys {
-  /** Hash: `state` (StoredConversation JSON), `seq`, `gen`, `last` (dedupe), `handoff`. */
+  /** Hash: `state` (StoredConversation JSON), `seq` (turns admitted), `last` (dedupe), `handoff`. */
   chat: string;
   /** List of turn ids in arrival order; the head is the turn allowed to run. */
   turns: string;

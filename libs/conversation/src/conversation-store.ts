@@ -5,7 +5,7 @@ import { ADMIT, CLAIM, COMMIT, COMMIT_PROACTIVE, ENQUEUE_PROACTIVE, SETTLE } fro
 import type { BotMessage } from '@app/scenario/model';
 import type { TurnInput } from '@app/scenario/model';
 import { TranscriptSource, Transcripts } from './transcript';
-import type { HandoffReason, StoredConversation, TurnReply } from './turn-contracts';
+import { HandoffReason, newTurnId, StoredConversation, TurnReply } from './turn-contracts';
 
 /**
  * How long a turn's outcome is kept: longer than any re-send of its request can come
@@ -49,6 +49,31 @@ type TurnCommands = {
   wgCommitProactive(...args: (string | number)[]): Promise<[string, number]>;
 };
 
+const TURN_COMMANDS: [keyof TurnCommands, string, number][] = [
+  ['wgAdmit', ADMIT, 3],
+  ['wgClaim', CLAIM, 4],
+  ['wgCommit', COMMIT, 6],
+  ['wgSettle', SETTLE, 3],
+  ['wgEnqueueProactive', ENQUEUE_PROACTIVE, 2],
+  ['wgCommitProactive', COMMIT_PROACTIVE, 6],
+];
+
+/**
+ * Defines the turn scripts on a client, so that its pipelines can carry them. The gateway does
+ * this on its queue connection too: admission then rides in the same round trip as the job.
+ */
+export function defineTurnCommands(redis: Redis): void {
+  for (const [name, lua, numberOfKeys] of TURN_COMMANDS) {
+    if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
+  }
+}
+
+/** What admission decided: the turn to wait on, and whether it is new or a re-sent request's. */
+export interface Admission {
+  turnId: string;
+  isNew: boolean;
+}
+
 /**
  * The I/O adapter of the turn protocol (see turn-scripts.ts). Gateways use admit/settle/outcome,
  * workers use claim/commit. One instance per Redis client.
@@ -61,17 +86,7 @@ export class ConversationStore {
     redis: Redis,
     private readonly options: ConversationStoreOptions,
   ) {
-    const commands: [keyof TurnCommands, string, number][] = [
-      ['wgAdmit', ADMIT, 3],
-      ['wgClaim', CLAIM, 4],
-      ['wgCommit', COMMIT, 6],
-      ['wgSettle', SETTLE, 3],
-      ['wgEnqueueProactive', ENQUEUE_PROACTIVE, 2],
-      ['wgCommitProactive', COMMIT_PROACTIVE, 6],
-    ];
-    for (const [name, lua, numberOfKeys] of commands) {
-      if (!(name in redis)) redis.defineCommand(name, { lua, numberOfKeys });
-    }
+    defineTurnCommands(redis);
     this.redis = redis as Redis & TurnCommands;
     this.transcripts = new Transcripts(redis, {
       keyPrefix: options.keyPrefix,
@@ -84,26 +99,50 @@ export class ConversationStore {
     return chatKeys(this.options.keyPrefix, channelId, chatId);
   }
 
-  /** Gives a request its turn id; an identical request inside the window gets the same one. */
+  /**
+   * Admits a request as turn `turnId`; an identical request inside the window is told the turn
+   * it repeats instead.
+   */
   async admit(
     channelId: string,
     chatId: string,
     requestHash: string,
     deadline: number,
     dedupWindowMs: number,
-  ): Promise<{ turnId: string; isNew: boolean }> {
-    const k = this.keys(channelId, chatId);
-    const [isNew, turnId] = await this.redis.wgAdmit(
+    turnId = newTurnId(),
+  ): Promise<Admission> {
+    const pipeline = this.redis.pipeline();
+    this.queueAdmit(pipeline, { channelId, chatId, requestHash, deadline, dedupWindowMs, turnId });
+    return admission((await execFirst(pipeline)) as [number, string]);
+  }
+
+  /**
+   * Queues an admission on a pipeline of any client with the turn commands defined (see
+   * defineTurnCommands); `admission()` reads its result.
+   */
+  queueAdmit(
+    pipeline: ChainableCommander,
+    args: {
+      channelId: string;
+      chatId: string;
+      requestHash: string;
+      deadline: number;
+      dedupWindowMs: number;
+      turnId: string;
+    },
+  ): void {
+    const k = this.keys(args.channelId, args.chatId);
+    (pipeline as unknown as TurnCommands).wgAdmit(
       k.chat,
       k.turns,
       k.leases,
-      requestHash,
+      args.requestHash,
       Date.now(),
-      deadline,
-      dedupWindowMs,
+      args.deadline,
+      args.dedupWindowMs,
       this.options.conversationTtlSec,
+      args.turnId,
     );
-    return { turnId, isNew: isNew === 1 };
   }
 
   async outcome(channelId: string, chatId: string, turnId: string): Promise<TurnReply | null> {
@@ -333,6 +372,11 @@ export class ConversationStore {
       turns: seq ? Number(seq) : 0,
     };
   }
+}
+
+/** The result of an ADMIT script. */
+export function admission([isNew, turnId]: [number, string]): Admission {
+  return { turnId, isNew: isNew === 1 };
 }
 
 /** Runs a pipeline and returns its first command's result, throwing that command's error. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { BotMessage, ConversationState, TurnInput } from '@app/scenario/model';
 
 /** The BullMQ queue of synchronous turns: one job per Webim request. */
@@ -99,7 +100,20 @@ export interface StoredConversation {
   state: ConversationState;
 }
 
-/** Deterministic BullMQ job id of a turn: re-sent requests map to the same id. */
+/**
+ * A new turn id, unique among all turns of all chats: the process's random tag and a counter.
+ * The gateway chooses it before admission, so that admission and the job can go to Redis in
+ * one round trip; a re-sent request is told the id of the turn it repeats instead.
+ */
+export function newTurnId(): string {
+  turnCounter += 1;
+  return `${PROCESS_TAG}-${turnCounter.toString(36)}`;
+}
+
+const PROCESS_TAG = randomBytes(5).toString('hex');
+let turnCounter = 0;
+
+/** BullMQ job id of a turn: a re-sent request waits on the same id as the turn it repeats. */
 export function turnJobId(channelId: string, chatId: string, turnId: string): string {
   return `${channelId}.${encodeURIComponent(chatId)}.${turnId}`;
 }

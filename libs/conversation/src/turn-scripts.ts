@@ -21,7 +21,11 @@ local function record(key, entry, retentionSec, maxEntries)
 end
 `;
 
-/** KEYS chat, turns, leases. ARGV requestHash, nowMs, deadlineMs, dedupWindowMs, chatTtlSec. */
+/**
+ * KEYS chat, turns, leases. ARGV requestHash, nowMs, deadlineMs, dedupWindowMs, chatTtlSec,
+ * turnId (proposed by the gateway). Returns {1, turnId}, or {0, earlierTurnId} for a re-sent
+ * request, whose own turn id is then never listed (its job finds itself gone).
+ */
 export const ADMIT = `
 local last = redis.call('HGET', KEYS[1], 'last')
 if last then
@@ -30,22 +34,21 @@ if last then
     return {0, turn}
   end
 end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-if seq == 1 then redis.call('HSET', KEYS[1], 'gen', ARGV[2]) end
-local turn = redis.call('HGET', KEYS[1], 'gen') .. '-' .. seq
-redis.call('HSET', KEYS[1], 'last', ARGV[1] .. '|' .. turn .. '|' .. ARGV[2])
-redis.call('RPUSH', KEYS[2], turn)
-redis.call('HSET', KEYS[3], turn, ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('HSET', KEYS[1], 'last', ARGV[1] .. '|' .. ARGV[6] .. '|' .. ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[6])
+redis.call('HSET', KEYS[3], ARGV[6], ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('EXPIRE', KEYS[3], ARGV[5])
-return {1, turn}
+return {1, ARGV[6]}
 `;
 
 /**
  * KEYS chat, turns, leases, outcome. ARGV turnId, nowMs, leaseUntilMs.
- * Returns {'ok', state}, {'wait'}, {'settled'} or {'gone'}. Heads whose lease has passed are
- * dropped on the way: their gateway has answered Webim and their worker has given up.
+ * Returns {'ok', state}, {'wait'}, {'settled'} or {'gone'} (not listed: dropped, or a re-sent
+ * request's). Heads whose lease has passed are dropped on the way: their gateway has answered
+ * Webim and their worker has given up.
  */
 export const CLAIM = `
 if redis.call('EXISTS', KEYS[4]) == 1 then
@@ -53,6 +56,7 @@ if redis.call('EXISTS', KEYS[4]) == 1 then
   redis.call('HDEL', KEYS[3], ARGV[1])
   return {'settled'}
 end
+if not redis.call('LPOS', KEYS[2], ARGV[1]) then return {'gone'} end
 while true do
   local head = redis.call('LINDEX', KEYS[2], 0)
   if not head then return {'gone'} end

@@ -1,13 +1,17 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { JobsOptions, Queue } from 'bullmq';
+import { Job, JobsOptions, Queue } from 'bullmq';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
 import {
+  admission,
   ConversationStore,
+  defineTurnCommands,
   HandoffReason,
+  newTurnId,
   TURN_QUEUE,
   turnJobId,
   TurnJobData,
@@ -49,6 +53,7 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
   private readonly breakers: TurnBreakers<TurnAttempt, TurnReply>;
   private readonly jobOptions: JobsOptions;
   private lastQueueError = 0;
+  private preparedClient?: Redis;
 
   constructor(
     @InjectQueue(TURN_QUEUE) private readonly queue: Queue<TurnJobData>,
@@ -134,49 +139,76 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     return toWebimResponse([], true);
   }
 
+  /**
+   * Admission and the job go to Redis in one round trip, in that order, so the job is only
+   * visible once its turn is in the chat's order. A re-sent request's job is added all the
+   * same and ends at once as `gone`; this request waits on the turn it repeats instead.
+   */
   private async enqueueAndAwait(attempt: TurnAttempt): Promise<TurnReply> {
     const { channel, chatId, input } = attempt;
     const requestHash = createHash('sha1').update(JSON.stringify(input)).digest('hex');
-    const { turnId, isNew } = await this.store.admit(
-      channel.id,
+    const proposed = newTurnId();
+    const jobId = turnJobId(channel.id, chatId, proposed);
+    const data: TurnJobData = {
+      v: 1,
+      channelId: channel.id,
       chatId,
-      requestHash,
-      attempt.deadline,
-      this.env.REQUEST_DEDUP_WINDOW_MS,
-    );
-    const jobId = turnJobId(channel.id, chatId, turnId);
-    attempt.turnId = turnId;
-    attempt.jobId = jobId;
-    const waiter = this.replies.wait(jobId);
+      agentId: channel.agentId,
+      agentVersion: this.registry.agentVersion(channel.agentId),
+      turnId: proposed,
+      input,
+      deadline: attempt.deadline,
+      enqueuedAt: Date.now(),
+      replyTo: this.replies.channel,
+    };
+    let waiter = this.replies.wait(jobId);
     attempt.cancelWait = waiter.cancel;
     try {
+      const pipeline = (await this.queueClient()).pipeline() as unknown as ChainableCommander;
+      this.store.queueAdmit(pipeline, {
+        channelId: channel.id,
+        chatId,
+        requestHash,
+        deadline: attempt.deadline,
+        dedupWindowMs: this.env.REQUEST_DEDUP_WINDOW_MS,
+        turnId: proposed,
+      });
+      await new Job(this.queue, 'turn', data, { ...this.jobOptions, jobId }, jobId).addJob(
+        pipeline as never,
+      );
+      const [admitted, added] = (await pipeline.exec()) ?? [];
+      if (!admitted || admitted[0]) throw admitted?.[0] ?? new Error('Admission returned nothing');
+      const { turnId, isNew } = admission(admitted[1] as [number, string]);
+      attempt.turnId = turnId;
+      attempt.jobId = turnJobId(channel.id, chatId, turnId);
       if (isNew) {
-        const data: TurnJobData = {
-          v: 1,
-          channelId: channel.id,
-          chatId,
-          agentId: channel.agentId,
-          agentVersion: this.registry.agentVersion(channel.agentId),
-          turnId,
-          input,
-          deadline: attempt.deadline,
-          enqueuedAt: Date.now(),
-          replyTo: this.replies.channel,
-        };
-        await this.queue.add('turn', data, { ...this.jobOptions, jobId });
-      } else {
-        // A re-sent request: answer with the first one's outcome, or wait for it.
-        const outcome = await this.store.outcome(channel.id, chatId, turnId);
-        if (outcome) {
-          waiter.cancel();
-          return outcome;
-        }
+        if (added?.[0]) throw added[0];
+        return await waiter.reply;
       }
+      // A re-sent request: answer with the first one's outcome, or wait for it.
+      waiter.cancel();
+      waiter = this.replies.wait(attempt.jobId);
+      attempt.cancelWait = waiter.cancel;
+      const outcome = await this.store.outcome(channel.id, chatId, turnId);
+      if (outcome) {
+        waiter.cancel();
+        return outcome;
+      }
+      return await waiter.reply;
     } catch (error) {
       waiter.cancel();
       throw error;
     }
-    return waiter.reply;
+  }
+
+  /** The queue's connection, with the turn scripts defined so that its pipelines carry them. */
+  private async queueClient(): Promise<Redis> {
+    const client = (await this.queue.backend.client) as unknown as Redis;
+    if (client !== this.preparedClient) {
+      defineTurnCommands(client);
+      this.preparedClient = client;
+    }
+    return client;
   }
 
   private async handOff(attempt: TurnAttempt, error: Error): Promise<TurnReply> {
