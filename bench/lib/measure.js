@@ -1,0 +1,163 @@
+'use strict';
+// One measured run against a started stack, and the memory of idle chats. The load generator
+// runs as a child process so that its CPU is measured apart from the stack's.
+const { fork } = require('node:child_process');
+const { join } = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { watch, memory } = require('./proc');
+const { snapshot, diff, redisCommands, redisMemory } = require('./observe');
+const { withOthers } = require('./machine');
+const S = require('./stats');
+
+/**
+ * Runs the load generator as a child process.
+ * @param {import('./load').LoadConfig} config
+ * @returns {{pid: number, result: Promise<object>, close: () => void}}
+ */
+function generator(config) {
+  const child = fork(join(__dirname, 'load.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const result = new Promise((resolve, reject) => {
+    child.on('message', (m) => {
+      if (m.type === 'result') resolve(m.result);
+      if (m.type === 'error') reject(new Error(m.error));
+    });
+    child.once('exit', (code) => code && reject(new Error(`load generator exited (${code})`)));
+  });
+  child.send({ type: 'run', config });
+  // The generator waits for this (after its result) before it exits, so that its CPU and memory
+  // can still be read when the measured period ends: see load.js. Closed at the latest 3 s on.
+  const close = () => child.connected && child.disconnect();
+  result.then(() => setTimeout(close, 3000).unref(), close);
+  return { pid: child.pid, result, close };
+}
+
+// Every run's chat ids are its own, so that no run finds another's conversations in Redis.
+let runCounter = 0;
+const runId = (label) => `${label}${++runCounter}-${Date.now().toString(36)}`;
+
+/**
+ * One measured run: warm-up, then `duration` seconds during which the processes, the metrics
+ * and Redis are watched.
+ */
+async function measure(stack, { concurrency, workers, options, label }) {
+  const load = generator({
+    url: stack.url,
+    concurrency,
+    warmupMs: options.warmup * 1000,
+    durationMs: options.duration * 1000,
+    turns: options.turns,
+    handoffShare: options.handoffs,
+    runId: runId(label),
+  });
+  await sleep(options.warmup * 1000);
+  const processes = [...stack.processes, { name: 'generator', pid: load.pid }];
+  const before = await snapshot(processes);
+  await stack.redis.config('RESETSTAT');
+  const watcher = watch(processes);
+  await sleep(options.duration * 1000);
+  const resources = watcher.stop();
+  const machineCpu = withOthers(watcher.machine, resources);
+  const [after, commands] = await Promise.all([
+    snapshot(processes),
+    load.result.then((r) => redisCommands(stack.redis, r.requests)),
+  ]);
+  const result = await load.result;
+  load.close();
+  const metrics = diff(before, after);
+  const latency = S.summarize(result.samples);
+  const serverCpu = resources
+    .filter((r) => r.name !== 'generator')
+    .reduce((s, r) => s + r.cpuPercent, 0);
+  return {
+    mode: stack.mode,
+    workers,
+    concurrency,
+    seconds: result.seconds,
+    requests: result.requests,
+    rps: result.rps,
+    latency,
+    counts: result.counts,
+    chats: result.chats,
+    problems: result.problems,
+    reconnects: result.reconnects,
+    handoffReasons: metrics.handoffs,
+    metrics,
+    redis: commands,
+    resources,
+    machineCpu,
+    /** CPU time of the server processes (not the generator) per request, in ms. */
+    cpuMsPerRequest: ((serverCpu / 100) * 1000) / result.rps,
+  };
+}
+
+/** Memory per idle chat: N chats that each got new_chat and nothing since. */
+async function idleChats(stack, options) {
+  const n = options.idleChats;
+  await sleep(1000); // let the last run's jobs and outcomes settle
+  const before = await redisMemory(stack.redis);
+  const rssBefore = Object.fromEntries(stack.processes.map((p) => [p.name, memory(p.pid).rss]));
+  const id = runId('idle');
+  const load = generator({
+    url: stack.url,
+    concurrency: 64,
+    warmupMs: 0,
+    durationMs: 0,
+    maxRequests: n,
+    turns: 1,
+    runId: id,
+  });
+  const result = await load.result;
+  load.close();
+  await sleep(500);
+  const after = await redisMemory(stack.redis);
+  const rssAfter = Object.fromEntries(stack.processes.map((p) => [p.name, memory(p.pid).rss]));
+  const perChat = (after - before) / n;
+  // What one of them holds, key by key (the chat id replaced by <chat>).
+  const keys = [];
+  const chat = `${id}-0-0`;
+  let cursor = '0';
+  do {
+    const [next, found] = await stack.redis.scan(cursor, 'MATCH', `*${chat}*`, 'COUNT', 5000);
+    cursor = next;
+    keys.push(...found);
+  } while (cursor !== '0');
+  const breakdown = [];
+  for (const key of keys.sort()) {
+    breakdown.push({
+      key: key
+        .replace(chat, '<chat>')
+        .replace(/\.\d+-\d+$/, '.<turn>')
+        .replace(/:\d+-\d+$/, ':<turn>'),
+      bytes: Number(await stack.redis.memory('USAGE', key, 'SAMPLES', '0')),
+      ttl: await stack.redis.pttl(key),
+    });
+  }
+  const delayed = await stack.redis.zcard('{wg}:webim-proactive:delayed');
+  const retainedTurnJobs = await stack.redis.zcard('{wg}:webim-turns:completed');
+  const idle = {
+    chats: n,
+    answered: result.counts.answered,
+    handedOff: result.counts.handoff,
+    errors: result.counts.error + result.counts.unexpected,
+    usedMemoryDelta: after - before,
+    bytesPerChat: perChat,
+    rssDelta: Object.fromEntries(Object.keys(rssAfter).map((k) => [k, rssAfter[k] - rssBefore[k]])),
+    breakdown,
+    pendingTimers: delayed,
+    retainedTurnJobs,
+  };
+  if (options.idleWait > 0) {
+    await sleep(options.idleWait * 1000);
+    const later = await redisMemory(stack.redis);
+    idle.afterWait = {
+      seconds: options.idleWait,
+      bytesPerChat: (later - before) / n,
+      pendingTimers: await stack.redis.zcard('{wg}:webim-proactive:delayed'),
+    };
+  }
+  return idle;
+}
+
+module.exports = { generator, runId, measure, idleChats };

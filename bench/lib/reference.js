@@ -1,0 +1,224 @@
+'use strict';
+// The reference round trip (--reference, ../shared/bench-reference): a minimal Fastify gateway →
+// BullMQ job → worker → Pub/Sub reply, the floor a product built on the same parts can approach.
+// It is measured twice: by its own run.sh (wrk), as the issue measured it, and by this bench's
+// generator against the same code, so that the product and the reference are compared with one
+// load generator (wrk costs less CPU than a Node client on a small machine). Without wrk the
+// second still gives the ratios, so a missing wrk skips only the first.
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
+const { startRedis, freePort, ROOT } = require('./stack');
+const { watch } = require('./proc');
+const { redisCommands } = require('./observe');
+const { withOthers } = require('./machine');
+const { generator, runId } = require('./measure');
+const {
+  LATENCY_HEADER,
+  latencyRows,
+  processNames,
+  resourceRows,
+  cpuRows,
+  warnShared,
+} = require('./report');
+const S = require('./stats');
+
+const REFERENCE_DIR = process.env.BENCH_REFERENCE_DIR || join(ROOT, '../shared/bench-reference');
+
+const WRK_MISSING = 'wrk is not installed (apt-get install wrk)';
+
+/**
+ * One run of run.sh at `concurrency` connections: its RESULT line, or null when wrk is not
+ * installed (the shell's 127, "wrk: command not found").
+ */
+async function runScript(concurrency, seconds) {
+  const env = {
+    ...process.env,
+    // run.sh installs bullmq, ioredis and fastify into BENCH_REF_DIR unless they are there:
+    // this repository's node_modules has all three (the same BullMQ as the product).
+    BENCH_REF_DIR: process.env.BENCH_REF_DIR || ROOT,
+    REDIS_PORT: String(await freePort()),
+    REF_PORT: String(await freePort()),
+  };
+  const child = spawn(join(REFERENCE_DIR, 'run.sh'), [String(concurrency), String(seconds)], {
+    env,
+  });
+  let text = '';
+  child.stdout.on('data', (d) => (text += d));
+  child.stderr.on('data', (d) => (text += d));
+  const [code] = await new Promise((resolve) => child.once('exit', (...a) => resolve(a)));
+  if (code === 127 && /\bwrk: (command )?not found/.test(text)) return null;
+  const line = /^RESULT (.*)$/m.exec(text);
+  if (code !== 0 || !line) {
+    throw new Error(`reference run.sh ${concurrency} failed (${code}):\n${text.slice(-2000)}`);
+  }
+  console.log(`  reference (wrk) ${concurrency} connections: ${line[1]}`);
+  return JSON.parse(line[1]);
+}
+
+/** The reference's redis-server, worker and gateway, started as run.sh starts them. */
+async function startReference(logDir) {
+  const redis = await startRedis(logDir, 'reference-redis');
+  const port = await freePort();
+  const env = {
+    PATH: process.env.PATH,
+    NODE_PATH: join(ROOT, 'node_modules'),
+    REDIS_PORT: String(redis.port),
+    PORT: String(port),
+    MODE: 'pubsub',
+  };
+  const worker = spawn(process.execPath, [join(REFERENCE_DIR, 'worker.js')], {
+    env,
+    stdio: 'ignore',
+  });
+  const gateway = spawn(process.execPath, [join(REFERENCE_DIR, 'gateway.js')], {
+    env,
+    stdio: 'ignore',
+  });
+  const stop = async () => {
+    for (const child of [gateway, worker]) child.kill('SIGTERM');
+    await Promise.all(
+      [gateway, worker].map(
+        (c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))),
+      ),
+    );
+    redis.client.disconnect();
+    redis.child.kill('SIGTERM');
+  };
+  const url = `http://127.0.0.1:${port}/v1`;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        const r = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"event":"new_message","chat":{"id":"probe"},"kind":"visitor","text":"hello"}',
+        });
+        if (r.ok) break;
+      } catch {
+        if (i > 100) throw new Error('the reference gateway did not start');
+      }
+      await sleep(100);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    url,
+    redis: redis.client,
+    processes: [
+      { name: 'redis', pid: redis.child.pid },
+      { name: 'gateway', pid: gateway.pid },
+      { name: 'worker1', pid: worker.pid },
+    ],
+    stop,
+  };
+}
+
+/**
+ * The reference driven by this generator at `concurrency` chats: as measure() measures a stack,
+ * without the Prometheus metrics the reference does not have.
+ */
+async function measureReference(ref, concurrency, options) {
+  const load = generator({
+    url: ref.url,
+    concurrency,
+    warmupMs: options.warmup * 1000,
+    durationMs: options.duration * 1000,
+    turns: options.turns,
+    script: 'reference',
+    runId: runId('ref'),
+  });
+  await sleep(options.warmup * 1000);
+  await ref.redis.config('RESETSTAT');
+  const watcher = watch([...ref.processes, { name: 'generator', pid: load.pid }]);
+  await sleep(options.duration * 1000);
+  const resources = watcher.stop();
+  const machineCpu = withOthers(watcher.machine, resources);
+  const result = await load.result;
+  load.close();
+  const commands = await redisCommands(ref.redis, result.requests);
+  const serverCpu = resources
+    .filter((r) => r.name !== 'generator')
+    .reduce((s, r) => s + r.cpuPercent, 0);
+  return {
+    mode: 'reference',
+    workers: 1,
+    concurrency,
+    rps: result.rps,
+    requests: result.requests,
+    latency: S.summarize(result.samples),
+    counts: result.counts,
+    handoffReasons: {},
+    redis: commands,
+    resources,
+    machineCpu,
+    cpuMsPerRequest: ((serverCpu / 100) * 1000) / result.rps,
+  };
+}
+
+/**
+ * Both measurements at each of `options.concurrency`. `wrkSkipped` says why there are no wrk
+ * figures when there are none.
+ */
+async function reference(options, logDir) {
+  const out = { dir: REFERENCE_DIR, wrk: {}, generator: {} };
+  for (const c of options.concurrency) {
+    const result = await runScript(c, options.duration);
+    if (!result) {
+      out.wrkSkipped = WRK_MISSING;
+      console.log(`  reference (wrk): not run, ${WRK_MISSING}; measured with this generator only`);
+      break;
+    }
+    out.wrk[c] = result;
+  }
+  const ref = await startReference(logDir);
+  try {
+    for (const c of options.concurrency) {
+      out.generator[c] = await measureReference(ref, c, options);
+    }
+  } finally {
+    await ref.stop();
+  }
+  return out;
+}
+
+function printReference(ref) {
+  const runs = Object.values(ref.generator);
+  console.log('\nReference driven by this generator (same chats, "hello" → "hi")');
+  console.log(S.table(LATENCY_HEADER, latencyRows(runs)));
+  const names = processNames(runs);
+  console.log(
+    S.table(
+      ['mode', 'workers', 'chats', ...names, 'machine busy / steal / others'],
+      resourceRows(runs, names),
+    ),
+  );
+  warnShared(runs);
+  console.log(S.table(['mode', 'workers', 'chats', ...names, 'server'], cpuRows(runs, names)));
+  for (const r of runs) {
+    console.log(
+      `Reference, ${r.concurrency} chats: ${r.redis.scriptsPerRequest.toFixed(1)} scripts and ` +
+        `${r.redis.callsPerRequest.toFixed(0)} Redis commands per request (` +
+        r.redis.top
+          .slice(0, 5)
+          .map((c) => `${c.command} ${c.perRequest.toFixed(1)}`)
+          .join(', ') +
+        ')',
+    );
+  }
+  console.log(
+    'Reference driven by wrk (run.sh): ' +
+      (ref.wrkSkipped
+        ? `not run, ${ref.wrkSkipped}`
+        : Object.entries(ref.wrk)
+            .map(
+              ([c, r]) =>
+                `${c} conns ${S.int(r.rps)} req/s, p50 ${S.ms(r.p50_ms)} ms, p99 ${S.ms(r.p99_ms)} ms`,
+            )
+            .join('; ')),
+  );
+}
+
+module.exports = { REFERENCE_DIR, reference, printReference };
