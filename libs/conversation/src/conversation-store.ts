@@ -59,8 +59,8 @@ const TURN_COMMANDS: [keyof TurnCommands, string, number][] = [
 ];
 
 /**
- * Defines the turn scripts on a client, so that its pipelines can carry them. The gateway does
- * this on its queue connection too: admission then rides in the same round trip as the job.
+ * Defines the turn scripts on a client. The gateway does this on its queue connection too, so
+ * that admission and the job it admits share one connection and one round trip.
  */
 export function defineTurnCommands(redis: Redis): void {
   for (const [name, lua, numberOfKeys] of TURN_COMMANDS) {
@@ -101,48 +101,33 @@ export class ConversationStore {
 
   /**
    * Admits a request as turn `turnId`; an identical request inside the window is told the turn
-   * it repeats instead.
+   * it repeats instead. `via` is the client to send it on, by default the store's: the gateway
+   * sends it on its queue connection, right before the job, so that Redis runs the two in order
+   * within one round trip (see defineTurnCommands).
    */
-  async admit(
+  admit(
     channelId: string,
     chatId: string,
     requestHash: string,
     deadline: number,
     dedupWindowMs: number,
     turnId = newTurnId(),
+    via: Redis = this.redis,
   ): Promise<Admission> {
-    const pipeline = this.redis.pipeline();
-    this.queueAdmit(pipeline, { channelId, chatId, requestHash, deadline, dedupWindowMs, turnId });
-    return admission((await execFirst(pipeline)) as [number, string]);
-  }
-
-  /**
-   * Queues an admission on a pipeline of any client with the turn commands defined (see
-   * defineTurnCommands); `admission()` reads its result.
-   */
-  queueAdmit(
-    pipeline: ChainableCommander,
-    args: {
-      channelId: string;
-      chatId: string;
-      requestHash: string;
-      deadline: number;
-      dedupWindowMs: number;
-      turnId: string;
-    },
-  ): void {
-    const k = this.keys(args.channelId, args.chatId);
-    (pipeline as unknown as TurnCommands).wgAdmit(
-      k.chat,
-      k.turns,
-      k.leases,
-      args.requestHash,
-      Date.now(),
-      args.deadline,
-      args.dedupWindowMs,
-      this.options.conversationTtlSec,
-      args.turnId,
-    );
+    const k = this.keys(channelId, chatId);
+    return (via as Redis & TurnCommands)
+      .wgAdmit(
+        k.chat,
+        k.turns,
+        k.leases,
+        requestHash,
+        Date.now(),
+        deadline,
+        dedupWindowMs,
+        this.options.conversationTtlSec,
+        turnId,
+      )
+      .then(([isNew, admitted]) => ({ turnId: admitted, isNew: isNew === 1 }));
   }
 
   async outcome(channelId: string, chatId: string, turnId: string): Promise<TurnReply | null> {
@@ -372,11 +357,6 @@ export class ConversationStore {
       turns: seq ? Number(seq) : 0,
     };
   }
-}
-
-/** The result of an ADMIT script. */
-export function admission([isNew, turnId]: [number, string]): Admission {
-  return { turnId, isNew: isNew === 1 };
 }
 
 /** Runs a pipeline and returns its first command's result, throwing that command's error. */

@@ -1,13 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
 import {
-  admission,
   ConversationStore,
   defineTurnCommands,
   HandoffReason,
@@ -164,25 +163,29 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     let waiter = this.replies.wait(jobId);
     attempt.cancelWait = waiter.cancel;
     try {
-      const pipeline = (await this.queueClient()).pipeline() as unknown as ChainableCommander;
-      this.store.queueAdmit(pipeline, {
-        channelId: channel.id,
+      // Sent back to back on one connection: Redis runs them in this order, and the gateway
+      // waits for both at once. (A pipeline would copy every BullMQ script into itself.)
+      const client = await this.queueClient();
+      const admitted = this.store.admit(
+        channel.id,
         chatId,
         requestHash,
-        deadline: attempt.deadline,
-        dedupWindowMs: this.env.REQUEST_DEDUP_WINDOW_MS,
-        turnId: proposed,
-      });
-      await new Job(this.queue, 'turn', data, { ...this.jobOptions, jobId }, jobId).addJob(
-        pipeline as never,
+        attempt.deadline,
+        this.env.REQUEST_DEDUP_WINDOW_MS,
+        proposed,
+        client,
       );
-      const [admitted, added] = (await pipeline.exec()) ?? [];
-      if (!admitted || admitted[0]) throw admitted?.[0] ?? new Error('Admission returned nothing');
-      const { turnId, isNew } = admission(admitted[1] as [number, string]);
+      const added = new Job(this.queue, 'turn', data, { ...this.jobOptions, jobId }, jobId)
+        .addJob(client as never)
+        .then(
+          () => null,
+          (error: Error) => error,
+        );
+      const [{ turnId, isNew }, addError] = await Promise.all([admitted, added]);
       attempt.turnId = turnId;
       attempt.jobId = turnJobId(channel.id, chatId, turnId);
       if (isNew) {
-        if (added?.[0]) throw added[0];
+        if (addError) throw addError;
         return await waiter.reply;
       }
       // A re-sent request: answer with the first one's outcome, or wait for it.
@@ -201,7 +204,7 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** The queue's connection, with the turn scripts defined so that its pipelines carry them. */
+  /** The queue's connection, with the turn scripts defined on it. */
   private async queueClient(): Promise<Redis> {
     const client = (await this.queue.backend.client) as unknown as Redis;
     if (client !== this.preparedClient) {
