@@ -238,7 +238,7 @@ describe('management API and webhook security', () => {
     // Nothing but the conversation of the one chat the valid requests named.
     for (const key of after.keys()) {
       if (!before.has(key))
-        expect(key).toMatch(/^wg:(chat:\{demo:fz\}(:[a-z]+(:[0-9-]+)?)?|chats:demo)$/);
+        expect(key).toMatch(/^wg:(chat:\{demo:fz\}(:[a-z]+(:[0-9a-z-]+)?)?|chats:demo)$/);
     }
     expect((await fetch(`${stack.baseUrl}/health/live`)).status).toBe(200);
   });
