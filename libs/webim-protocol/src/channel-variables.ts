@@ -1,4 +1,4 @@
-import type { WebimVisitorDto } from './webim-request.dto';
+import type { WebimVisitor } from './webim-request';
 
 // Channel variables of the seeds' platforms (docs/scenario-language.md lists them). A field that
 // is absent from the request leaves its variable unset rather than set to "".
@@ -17,7 +17,7 @@ function locationText(location: unknown): string | undefined {
 }
 
 export function visitorVariables(
-  visitor: WebimVisitorDto | undefined,
+  visitor: WebimVisitor | undefined,
   requestLocation?: unknown,
 ): Record<string, string> {
   const vars: Record<string, string> = {};

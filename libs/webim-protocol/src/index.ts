@@ -1,4 +1,4 @@
-export * from './webim-request.dto';
+export * from './webim-request';
 export * from './webim-response';
 export * from './parse-webim-request';
 export * from './channel-variables';

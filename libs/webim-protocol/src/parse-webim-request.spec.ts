@@ -1,9 +1,5 @@
-import {
-  FieldProblem,
-  parseWebimRequest,
-  VisitorTurnInput,
-  WebimRequestError,
-} from './parse-webim-request';
+import { parseWebimRequest, VisitorTurnInput } from './parse-webim-request';
+import { FieldProblem, WebimRequestError } from './webim-request';
 import { toWebimResponse } from './to-webim-response';
 
 const CHAT_VARS = { channel_conversation_id: 'chat-1', channel_chat_id: 'chat-1|webim' };

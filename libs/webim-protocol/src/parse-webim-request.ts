@@ -1,27 +1,6 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
 import type { TurnInput } from '@app/scenario/model';
-import {
-  WebimEnvelopeDto,
-  WebimMessageDto,
-  WebimNewChatDto,
-  WebimNewMessageDto,
-  WebimVisitorDto,
-} from './webim-request.dto';
 import { chatVariables, visitorVariables } from './channel-variables';
-
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
-
-/** The request is not a valid v1 request: the webhook answers 400 with these details. */
-export class WebimRequestError extends Error {
-  constructor(readonly problems: FieldProblem[]) {
-    super(problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '));
-    this.name = 'WebimRequestError';
-  }
-}
+import { validateWebimRequest, WebimMessage, WebimRequestError } from './webim-request';
 
 /** What a Webim request can start: a visitor's turn (timers and events are not Webim's). */
 export type VisitorTurnInput = Exclude<TurnInput, { kind: 'timer' | 'event' }>;
@@ -36,39 +15,20 @@ export type ParsedWebimRequest =
       reason: 'unknown_event' | 'unsupported_message';
     };
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
-  return errors.flatMap((error) => {
-    const path = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({
-      path,
-      // class-validator starts messages with the property name; the path already says it.
-      message: message.startsWith(`${error.property} `)
-        ? message.slice(error.property.length + 1)
-        : message,
-    }));
-    return [...own, ...flatten(error.children ?? [], path)];
-  });
-}
-
-/**
- * The event name. A valid one is read directly: the envelope DTO would copy and walk the whole
- * body once more on every request. An invalid one goes through the DTO for its usual errors.
- */
-function envelope(body: object): WebimEnvelopeDto {
+/** The event name: any short string; what follows depends on it. */
+function eventOf(body: object): string {
   const event = (body as { event?: unknown }).event;
-  if (typeof event === 'string' && event.length >= 1 && event.length <= 64) return { event };
-  return validated(WebimEnvelopeDto, body);
-}
-
-function validated<T extends object>(cls: new () => T, body: object): T {
-  const dto = plainToInstance(cls, body);
-  const errors = validateSync(dto, { forbidUnknownValues: false });
-  if (errors.length > 0) throw new WebimRequestError(flatten(errors));
-  return dto;
+  if (event === undefined) throw new WebimRequestError([{ path: 'event', message: 'is required' }]);
+  if (typeof event !== 'string' || event.length < 1 || event.length > 64) {
+    throw new WebimRequestError([
+      { path: 'event', message: 'must be a string of 1 to 64 characters' },
+    ]);
+  }
+  return event;
 }
 
 /** Text of one visitor message: typed text, or the caption of the button they pressed. */
-function messageText(message: WebimMessageDto): string | undefined {
+function messageText(message: WebimMessage): string | undefined {
   if (message.kind === 'visitor') return message.text;
   // A button without a caption is still a choice: its id stands in for the text.
   if (message.kind === 'keyboard_response')
@@ -85,14 +45,14 @@ export function parseWebimRequest(body: unknown): ParsedWebimRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new WebimRequestError([{ path: '', message: 'the body must be a JSON object' }]);
   }
-  const { event } = envelope(body);
+  const event = eventOf(body);
 
   if (event === 'new_chat') {
-    const request = validated(WebimNewChatDto, body);
+    const request = validateWebimRequest(event, body);
     const chatId = request.chat.id;
     const vars = {
       ...chatVariables(chatId),
-      ...visitorVariables(request.visitor as WebimVisitorDto | undefined, request.location),
+      ...visitorVariables(request.visitor ?? undefined, request.location),
     };
     const texts = (request.messages ?? [])
       .map(messageText)
@@ -105,7 +65,7 @@ export function parseWebimRequest(body: unknown): ParsedWebimRequest {
   }
 
   if (event === 'new_message') {
-    const request = validated(WebimNewMessageDto, body);
+    const request = validateWebimRequest(event, body);
     const chatId = request.chat.id;
     const vars = chatVariables(chatId);
     if (request.kind === 'visitor') {
