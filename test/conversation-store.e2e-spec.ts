@@ -1,12 +1,16 @@
 import Redis from 'ioredis';
 import {
+  checkTimer,
   ConversationStore,
   decodeReplyEnvelope,
   replyChannel,
   StoredConversation,
+  timerFields,
+  timerOps,
   TurnReply,
 } from '@app/conversation';
 import { LocalRedisServer } from '@app/redis';
+import type { TurnEffect } from '@app/scenario/model';
 
 // The turn protocol's guarantees, checked against a real redis-server. Time is never waited
 // for: an expired lease or deadline is a timestamp in the past, a live one is in the future.
@@ -166,7 +170,7 @@ describe('ConversationStore on a real Redis', () => {
   describe('claim', () => {
     it('lets the head of a new chat run, with no stored conversation', async () => {
       const t1 = await admit('h1');
-      expect(await claim(t1)).toEqual({ status: 'ok', conversation: null });
+      expect(await claim(t1)).toEqual({ status: 'ok', conversation: null, values: [] });
     });
 
     it('makes a turn wait behind a head whose lease is live', async () => {
@@ -181,7 +185,7 @@ describe('ConversationStore on a real Redis', () => {
       const t1 = await admit('h1', EXPIRED());
       const t2 = await admit('h2');
 
-      expect(await claim(t2)).toEqual({ status: 'ok', conversation: null });
+      expect(await claim(t2)).toEqual({ status: 'ok', conversation: null, values: [] });
       expect(await turnList()).toEqual([t2]);
       expect(await redis.hexists(store.keys(CHANNEL, CHAT).leases, t1)).toBe(0);
     });
@@ -202,7 +206,7 @@ describe('ConversationStore on a real Redis', () => {
       expect(await claim(t1)).toEqual({ status: 'settled' });
       expect(await turnList()).toEqual([t2]);
       // t1's deadline is still in the future: only its removal lets t2 run now.
-      expect(await claim(t2)).toEqual({ status: 'ok', conversation: null });
+      expect(await claim(t2)).toEqual({ status: 'ok', conversation: null, values: [] });
     });
 
     it('answers gone for a turn whose place was dropped', async () => {
@@ -220,7 +224,7 @@ describe('ConversationStore on a real Redis', () => {
       await claim(t1);
       await commit(t1, answer('one'), conversation(1));
 
-      expect(await claim(t2)).toEqual({ status: 'ok', conversation: conversation(1) });
+      expect(await claim(t2)).toEqual({ status: 'ok', conversation: conversation(1), values: [] });
     });
   });
 
@@ -315,7 +319,7 @@ describe('ConversationStore on a real Redis', () => {
         messages: [],
         handoff: { reason: 'timeout' },
       });
-      expect(await claim(t3)).toEqual({ status: 'ok', conversation: conversation(1) });
+      expect(await claim(t3)).toEqual({ status: 'ok', conversation: conversation(1), values: [] });
       // Replies are delivered in publish order: had the late commit published, its message
       // would arrive before t3's.
       await commit(t3, answer('three'), conversation(2));
@@ -342,6 +346,125 @@ describe('ConversationStore on a real Redis', () => {
 
       expect(await commit(t2, answer('two'), conversation(2))).toBe('lost');
       expect(await turnList()).toEqual([t1, t2]);
+    });
+  });
+
+  describe('timers', () => {
+    const field = timerFields('agent', 'nudge');
+    const hash = () => redis.hgetall(store.keys(CHANNEL, CHAT).chat);
+    /** Commits a turn whose scenario started (or, with delayMs null, cancelled) the timer. */
+    const turnWithTimer = async (delayMs: number | null, now: number) => {
+      const t = await admit(`h${Math.random()}`);
+      await claim(t);
+      const effects: TurnEffect[] =
+        delayMs === null
+          ? [{ type: 'cancel_timer', name: 'nudge' }]
+          : [{ type: 'start_timer', name: 'nudge', delayMs }];
+      return store.commit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        turnId: t,
+        conversation: conversation(1),
+        reply: answer('ok'),
+        replyTo: replyChannel(prefix, 'gw-1'),
+        jobId: `job-${t}`,
+        timerOps: timerOps('agent', effects, now),
+      });
+    };
+
+    it('asks for a job when a timer starts with none armed, and only moves it when restarted later', async () => {
+      const now = Date.now();
+      const first = await turnWithTimer(30_000, now);
+      expect(first.arm).toEqual([{ agentId: 'agent', name: 'nudge', dueAt: now + 30_000 }]);
+      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 30_000}`);
+
+      const again = await turnWithTimer(30_000, now + 1000);
+      expect(again.arm).toEqual([]);
+      expect(await hash()).toMatchObject({
+        [field.due]: String(now + 31_000),
+        [field.armed]: `job-a|${now + 30_000}`,
+      });
+    });
+
+    it('asks for another job when restarted earlier than the armed one looks', async () => {
+      const now = Date.now();
+      await turnWithTimer(60_000, now);
+      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 60_000}`);
+
+      expect((await turnWithTimer(5000, now)).arm).toEqual([
+        { agentId: 'agent', name: 'nudge', dueAt: now + 5000 },
+      ]);
+    });
+
+    it('replaces an armed job that should have looked more than a minute ago', async () => {
+      const now = Date.now();
+      await store.markArmed(CHANNEL, CHAT, field.armed, `job-lost|${now - 61_000}`);
+      expect((await turnWithTimer(1000, now)).arm).toHaveLength(1);
+    });
+
+    it('forgets the due time on a cancel and keeps the armed job, which will find it gone', async () => {
+      const now = Date.now();
+      await turnWithTimer(30_000, now);
+      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 30_000}`);
+      await turnWithTimer(null, now);
+
+      const fields = await hash();
+      expect(fields[field.due]).toBeUndefined();
+      expect(fields[field.armed]).toBe(`job-a|${now + 30_000}`);
+      expect(checkTimer('job-a', '', fields[field.armed], now + 30_000)).toEqual({
+        action: 'skip',
+        why: 'cancelled',
+      });
+    });
+
+    it('reads the timer with the claim, and postpones a timer turn to its new due time', async () => {
+      const now = Date.now();
+      await turnWithTimer(30_000, now);
+      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 30_000}`);
+      const p1 = 'p-timer';
+      await store.enqueueProactive(CHANNEL, CHAT, p1, LIVE());
+
+      const claimed = await store.claim(CHANNEL, CHAT, p1, LIVE(), [field.due, field.armed]);
+      expect(claimed).toMatchObject({
+        status: 'ok',
+        values: [String(now + 30_000), `job-a|${now + 30_000}`],
+      });
+      expect(await store.postpone(CHANNEL, CHAT, p1, field.armed, `job-a|${now + 45_000}`)).toBe(
+        'ok',
+      );
+      expect(await turnList()).toEqual([]);
+      expect((await hash())[field.armed]).toBe(`job-a|${now + 45_000}`);
+      // Postponed, not done: the same turn takes its place again when the job runs again.
+      await store.enqueueProactive(CHANNEL, CHAT, p1, LIVE());
+      expect((await store.claim(CHANNEL, CHAT, p1, LIVE())).status).toBe('ok');
+    });
+
+    it('clears a fired timer, and arms it again when its branch starts it again', async () => {
+      const now = Date.now();
+      await turnWithTimer(1000, now);
+      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 1000}`);
+      const p1 = 'p-fire';
+      await store.enqueueProactive(CHANNEL, CHAT, p1, LIVE());
+      await store.claim(CHANNEL, CHAT, p1, LIVE());
+
+      const restart: TurnEffect[] = [{ type: 'start_timer', name: 'nudge', delayMs: 1000 }];
+      const fired = await store.commitProactive({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        turnId: p1,
+        conversation: conversation(2),
+        messages: [{ type: 'text', text: 'Still there?' }],
+        outboxMax: 10,
+        timerOps: timerOps('agent', restart, now + 1000, 'nudge'),
+      });
+      expect(fired).toEqual({
+        status: 'ok',
+        dropped: 0,
+        arm: [{ agentId: 'agent', name: 'nudge', dueAt: now + 2000 }],
+      });
+      const fields = await hash();
+      expect(fields[field.due]).toBe(String(now + 2000));
+      expect(fields[field.armed]).toBeUndefined();
     });
   });
 
@@ -392,7 +515,11 @@ describe('ConversationStore on a real Redis', () => {
 
       // chat-a's live head holds back chat-a only.
       expect(await claim(a2, LIVE(), 'chat-a')).toEqual({ status: 'wait' });
-      expect(await claim(b1, LIVE(), 'chat-b')).toEqual({ status: 'ok', conversation: null });
+      expect(await claim(b1, LIVE(), 'chat-b')).toEqual({
+        status: 'ok',
+        conversation: null,
+        values: [],
+      });
       await commit(b1, answer('b'), conversation(7), 'chat-b');
 
       expect(await store.read(CHANNEL, 'chat-a')).toMatchObject({ conversation: null, turns: 2 });
@@ -408,7 +535,11 @@ describe('ConversationStore on a real Redis', () => {
       const y = await admit('h', LIVE(), CHAT, 'ch-y');
       await claim(x, LIVE(), CHAT, 'ch-x');
 
-      expect(await claim(y, LIVE(), CHAT, 'ch-y')).toEqual({ status: 'ok', conversation: null });
+      expect(await claim(y, LIVE(), CHAT, 'ch-y')).toEqual({
+        status: 'ok',
+        conversation: null,
+        values: [],
+      });
       expect(await commit(y, answer('y'), conversation(1), CHAT, 'ch-y')).toBe('ok');
       expect((await store.read('ch-x', CHAT)).conversation).toBeNull();
     });
@@ -422,12 +553,17 @@ describe('ConversationStore on a real Redis', () => {
 
         const t1 = await admit('h1', LIVE(), chatId);
         const t2 = await admit('h2', LIVE(), chatId);
-        expect(await claim(t1, LIVE(), chatId)).toEqual({ status: 'ok', conversation: null });
+        expect(await claim(t1, LIVE(), chatId)).toEqual({
+          status: 'ok',
+          conversation: null,
+          values: [],
+        });
         expect(await claim(t2, LIVE(), chatId)).toEqual({ status: 'wait' });
         expect(await commit(t1, answer('one'), conversation(1), chatId)).toBe('ok');
         expect(await claim(t2, LIVE(), chatId)).toEqual({
           status: 'ok',
           conversation: conversation(1),
+          values: [],
         });
 
         expect(await store.read(CHANNEL, chatId)).toMatchObject({

@@ -1,5 +1,5 @@
 import type { Queue, QueueEvents } from 'bullmq';
-import { PROACTIVE_QUEUE } from '@app/conversation';
+import { PROACTIVE_QUEUE, timerFields } from '@app/conversation';
 import { TestStack } from './support/test-stack';
 import { transcript, WebimClient } from './support/webim-client';
 import { waitFor } from './support/wait-for';
@@ -143,7 +143,7 @@ describe('proactive messages', () => {
 /** A reminder restarted at every menu, as the demo's is; "stop" leaves it cancelled. */
 const REMINDER_AGENT = `
 timers:
-  reminder: { after: 30s, goto: remind }
+  reminder: { after: 2s, goto: remind }
 start: menu
 branches:
   menu:
@@ -166,46 +166,62 @@ describe('timer restarts', () => {
   let stack: TestStack;
   let webim: WebimClient;
   let queue: Queue;
+  let events: QueueEvents;
 
   beforeAll(async () => {
     stack = await TestStack.start();
     webim = stack.webim(await stack.addChannel('menu', REMINDER_AGENT));
-    ({ queue } = await stack.bull(PROACTIVE_QUEUE));
+    ({ queue, events } = await stack.bull(PROACTIVE_QUEUE));
   });
   afterAll(() => stack.close());
 
-  const jobId = (chatId: string) => `timer.menu.${chatId}.menu.reminder`;
-  /** When the delayed job is due (BullMQ scores delayed jobs by due time × 4096 + a counter). */
-  const dueAt = async (chatId: string) => {
-    const score = await stack.client.zscore('{wg}:webim-proactive:delayed', jobId(chatId));
-    return score === null ? null : Math.floor(Number(score) / 0x1000);
+  const fields = timerFields('menu', 'reminder');
+  /** The timer in the chat's hash: when it is due, and the job armed for it. */
+  const timer = async (chatId: string) => {
+    const [due, armed] = await stack.client.hmget(
+      `wg:chat:{menu:${chatId}}`,
+      fields.due,
+      fields.armed,
+    );
+    return { due: due === null ? null : Number(due), armedJob: armed?.split('|')[0] ?? null };
   };
-  /** Timers are applied just after the answer is committed (and sent): wait for that. */
-  const timerSettles = (chatId: string, due: (at: number | null) => boolean) =>
+  /** Timers are armed just after the answer is committed (and sent): wait for that. */
+  const armed = (chatId: string) =>
     waitFor(`the timer of ${chatId}`, async () => {
-      const at = await dueAt(chatId);
-      return due(at) ? { at } : false;
+      const t = await timer(chatId);
+      return t.armedJob && (await queue.getJob(t.armedJob)) ? t : false;
     });
+  const outbox = (chatId: string) => stack.conversations.outbox('menu', chatId);
 
-  it('a restart moves the waiting timer to its new time: one job, later due', async () => {
+  it('a restart moves the due time and keeps the job, which waits again and fires at the new time', async () => {
     await webim.newChat('r-1');
-    const { at: first } = await timerSettles('r-1', (at) => at !== null);
-    const created = (await queue.getJob(jobId('r-1')))!.timestamp;
+    const first = await armed('r-1');
+    await waitFor('the clock to move', () => Date.now() > first.due! - 2000 + 1000);
 
-    await waitFor('the clock to move', () => Date.now() > first! - 30_000 + 5);
     await webim.say('r-1', 'again');
-    const { at: second } = await timerSettles('r-1', (at) => at !== first);
-    expect(second!).toBeGreaterThan(first!);
-    const job = (await queue.getJob(jobId('r-1')))!;
-    expect(job.timestamp).toBe(created); // the same job, moved rather than replaced
+    const restarted = await timer('r-1');
+    expect(restarted.due!).toBeGreaterThanOrEqual(first.due! + 1000);
+    expect(restarted.armedJob).toBe(first.armedJob); // no job added for the restart
     expect(await queue.getDelayedCount()).toBe(1);
+
+    await waitFor('the reminder', async () => (await outbox('r-1')).length > 0, {
+      timeoutMs: 10_000,
+    });
+    // Fired by the first job, postponed once, not at the first due time.
+    expect(Date.now()).toBeGreaterThanOrEqual(restarted.due!);
+    expect((await outbox('r-1'))[0]).toEqual({ type: 'text', text: 'Still there?' });
   });
 
   it("the visitor's message cancels it when the branch does not start it again", async () => {
     await webim.newChat('r-2');
-    await timerSettles('r-2', (at) => at !== null);
+    const { armedJob } = await armed('r-2');
+    const job = (await queue.getJob(armedJob!))!;
     expect(transcript((await webim.say('r-2', 'stop')).body)).toEqual(['Quiet now']);
-    await timerSettles('r-2', (at) => at === null);
-    expect(await queue.getJob(jobId('r-2'))).toBeUndefined();
+    expect((await timer('r-2')).due).toBeNull();
+
+    // The armed job still looks when it is due, finds the timer cancelled, and says nothing.
+    expect(await job.waitUntilFinished(events, 10_000)).toEqual({ status: 'dropped' });
+    expect(await timer('r-2')).toEqual({ due: null, armedJob: null });
+    expect(await outbox('r-2')).toEqual([]);
   });
 });

@@ -3,7 +3,10 @@
  * touches a single Redis Cluster slot.
  */
 export interface ChatKeys {
-  /** Hash: `state` (StoredConversation JSON), `seq` (turns admitted), `last` (dedupe), `handoff`. */
+  /**
+   * Hash: `state` (StoredConversation JSON), `seq` (turns admitted), `last` (dedupe), `handoff`,
+   * and per timer `timer:<agent>:<name>` and `armed:<agent>:<name>` (see timers.ts).
+   */
   chat: string;
   /** List of turn ids in arrival order; the head is the turn allowed to run. */
   turns: string;

@@ -1,7 +1,16 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chatKeys, ChatKeys } from './conversation-keys';
-import { ADMIT, CLAIM, COMMIT, COMMIT_PROACTIVE, ENQUEUE_PROACTIVE, SETTLE } from './turn-scripts';
+import {
+  ADMIT,
+  CLAIM,
+  COMMIT,
+  COMMIT_PROACTIVE,
+  ENQUEUE_PROACTIVE,
+  POSTPONE,
+  SETTLE,
+} from './turn-scripts';
+import { TimerToArm, timersToArm } from './timers';
 import type { BotMessage } from '@app/scenario/model';
 import type { TurnInput } from '@app/scenario/model';
 import { TranscriptSource, Transcripts } from './transcript';
@@ -28,7 +37,8 @@ export interface ConversationStoreOptions {
 }
 
 export type ClaimResult =
-  | { status: 'ok'; conversation: StoredConversation | null }
+  /** `values`: the extra hash fields asked for, '' when absent. */
+  | { status: 'ok'; conversation: StoredConversation | null; values: string[] }
   | { status: 'wait' | 'settled' | 'gone' };
 
 export type CommitStatus = 'ok' | 'lost' | 'late';
@@ -41,12 +51,13 @@ export interface HandoffRecord {
 }
 
 type TurnCommands = {
+  wgPostpone(...args: (string | number)[]): Promise<'ok' | 'lost'>;
   wgAdmit(...args: (string | number)[]): Promise<[number, string]>;
   wgClaim(...args: (string | number)[]): Promise<[string, string?]>;
-  wgCommit(...args: (string | number)[]): Promise<[CommitStatus, number]>;
+  wgCommit(...args: (string | number)[]): Promise<[CommitStatus, number, ...string[]]>;
   wgSettle(...args: (string | number)[]): Promise<string | null>;
   wgEnqueueProactive(...args: (string | number)[]): Promise<number>;
-  wgCommitProactive(...args: (string | number)[]): Promise<[string, number]>;
+  wgCommitProactive(...args: (string | number)[]): Promise<[string, number, ...string[]]>;
 };
 
 const TURN_COMMANDS: [keyof TurnCommands, string, number][] = [
@@ -56,6 +67,7 @@ const TURN_COMMANDS: [keyof TurnCommands, string, number][] = [
   ['wgSettle', SETTLE, 3],
   ['wgEnqueueProactive', ENQUEUE_PROACTIVE, 2],
   ['wgCommitProactive', COMMIT_PROACTIVE, 6],
+  ['wgPostpone', POSTPONE, 3],
 ];
 
 /**
@@ -177,9 +189,10 @@ export class ConversationStore {
     chatId: string,
     turnId: string,
     leaseUntil: number,
+    fields: string[] = [],
   ): Promise<ClaimResult> {
     const k = this.keys(channelId, chatId);
-    const [status, state] = await this.redis.wgClaim(
+    const [status, state, ...values] = await this.redis.wgClaim(
       k.chat,
       k.turns,
       k.leases,
@@ -187,9 +200,14 @@ export class ConversationStore {
       turnId,
       Date.now(),
       leaseUntil,
+      ...fields,
     );
     if (status === 'ok') {
-      return { status, conversation: state ? (JSON.parse(state) as StoredConversation) : null };
+      return {
+        status,
+        conversation: state ? (JSON.parse(state) as StoredConversation) : null,
+        values: values as string[],
+      };
     }
     return { status: status as 'wait' | 'settled' | 'gone' };
   }
@@ -207,13 +225,17 @@ export class ConversationStore {
     leaseUntil: () => number;
     until: number;
     beforeTry?: () => Promise<void>;
-  }): Promise<
-    | { status: 'ok'; conversation: StoredConversation | null }
-    | { status: 'settled' | 'gone' | 'timeout' }
-  > {
+    fields?: string[];
+  }): Promise<Extract<ClaimResult, { status: 'ok' }> | { status: 'settled' | 'gone' | 'timeout' }> {
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(wait * 2, MAX_POLL_MS)) {
       await args.beforeTry?.();
-      const claim = await this.claim(args.channelId, args.chatId, args.turnId, args.leaseUntil());
+      const claim = await this.claim(
+        args.channelId,
+        args.chatId,
+        args.turnId,
+        args.leaseUntil(),
+        args.fields,
+      );
       if (claim.status === 'ok') return claim;
       if (claim.status !== 'wait') return { status: claim.status };
       if (Date.now() > args.until) return { status: 'timeout' };
@@ -237,7 +259,9 @@ export class ConversationStore {
     jobId: string;
     /** The visitor's input, for the transcript. */
     input?: TurnInput;
-  }): Promise<{ status: CommitStatus; delivered: number }> {
+    /** What the turn does to the chat's timers (see timerOps); '' for nothing. */
+    timerOps?: string;
+  }): Promise<{ status: CommitStatus; delivered: number; arm: TimerToArm[] }> {
     const k = this.keys(args.channelId, args.chatId);
     const handoff: HandoffRecord | null = args.reply.handoff
       ? { ...args.reply.handoff, turnId: args.turnId, at: Date.now() }
@@ -267,10 +291,16 @@ export class ConversationStore {
       handoff ? JSON.stringify(handoff) : '',
       args.reply.handoff ? JSON.stringify(args.reply.handoff) : '',
       ...this.transcripts.scriptArgs(entry, true),
+      args.timerOps ?? '',
+      Date.now(),
     );
     this.transcripts.touch(pipeline, args.channelId, args.chatId);
-    const [status, delivered] = (await execFirst(pipeline)) as [CommitStatus, number];
-    return { status, delivered };
+    const [status, delivered, ...arm] = (await execFirst(pipeline)) as [
+      CommitStatus,
+      number,
+      ...string[],
+    ];
+    return { status, delivered, arm: timersToArm(arm) };
   }
 
   /** Puts a proactive turn in its chat's order (idempotent for a retried job). */
@@ -303,7 +333,9 @@ export class ConversationStore {
     outboxMax: number;
     /** The timer or event that ran, for the transcript; none for a turn that was dropped. */
     origin?: Exclude<TranscriptSource, { source: 'webim' }>;
-  }): Promise<{ status: 'ok' | 'lost' | 'settled'; dropped: number }> {
+    /** What the turn does to the chat's timers (see timerOps); '' for nothing. */
+    timerOps?: string;
+  }): Promise<{ status: 'ok' | 'lost' | 'settled'; dropped: number; arm: TimerToArm[] }> {
     const k = this.keys(args.channelId, args.chatId);
     const entry = args.origin
       ? { ...args.origin, turn: args.turnId, messages: args.messages }
@@ -322,11 +354,33 @@ export class ConversationStore {
       this.options.conversationTtlSec,
       args.outboxMax,
       ...this.transcripts.scriptArgs(entry, true),
+      args.timerOps ?? '',
+      Date.now(),
       ...args.messages.map((m) => JSON.stringify(m)),
     );
     this.transcripts.touch(pipeline, args.channelId, args.chatId);
-    const [status, dropped] = (await execFirst(pipeline)) as [string, number];
-    return { status: status as 'ok' | 'lost' | 'settled', dropped };
+    const [status, dropped, ...arm] = (await execFirst(pipeline)) as [string, number, ...string[]];
+    return { status: status as 'ok' | 'lost' | 'settled', dropped, arm: timersToArm(arm) };
+  }
+
+  /**
+   * Gives up a claimed timer turn without running it, because the timer is now due later, and
+   * records `armedValue` (`<jobId>|<dueMs>`) as the job armed for it.
+   */
+  async postpone(
+    channelId: string,
+    chatId: string,
+    turnId: string,
+    armedField: string,
+    armedValue: string,
+  ): Promise<'ok' | 'lost'> {
+    const k = this.keys(channelId, chatId);
+    return this.redis.wgPostpone(k.chat, k.turns, k.leases, turnId, armedField, armedValue);
+  }
+
+  /** Records the job armed for a timer, before it is added (its run checks it is the one). */
+  async markArmed(channelId: string, chatId: string, field: string, value: string): Promise<void> {
+    await this.redis.hset(this.keys(channelId, chatId).chat, field, value);
   }
 
   /** Whether the chat has a conversation (a state), for incoming requests. */

@@ -5,3 +5,4 @@ export * from './reply-envelope';
 export * from './conversation.module';
 export * from './worker-heartbeats';
 export * from './transcript';
+export * from './timers';

@@ -21,17 +21,18 @@ export interface ProactiveJobData {
 }
 
 /**
- * A timer's job id: one per chat, agent and timer name, so starting it again moves or replaces
- * it. The agent is part of it because a restarted timer keeps its job's data: after a channel
- * switches agents, the new agent's timer is a new job, and the old one is dropped when it fires.
+ * A timer's job id: one per chat, agent, timer name and the due time it was armed for. A
+ * restart moves the timer in the chat's hash, not the job (see timers.ts), so a job is added
+ * only when none is armed in time, and its id is never that of a job still being removed.
  */
 export function timerJobId(
   channelId: string,
   chatId: string,
   agentId: string,
   name: string,
+  dueAt: number,
 ): string {
-  return `timer.${channelId}.${encodeURIComponent(chatId)}.${agentId}.${name}`;
+  return `timer.${channelId}.${encodeURIComponent(chatId)}.${agentId}.${name}.${dueAt}`;
 }
 
 /** An incoming request's job id: retries with the same Idempotency-Key map to the same job. */

@@ -7,6 +7,12 @@
 // - settle: the gateway, at its deadline, hands off unless the turn was already answered.
 // The outcome key is written with SET NX by commit or settle, whichever comes first, so a
 // turn is either answered or handed off, never both.
+//
+// Timers live in the chat's hash: `timer:<agent>:<name>` is when it is due, `armed:<agent>:
+// <name>` is the delayed job that will look at it (`<jobId>|<dueMs>`). Starting a timer again
+// only moves its due time, in the commit that starts it; a new job is needed only when none is
+// armed, or the armed one is due later than the timer. A job that finds its timer moved later
+// waits again (POSTPONE), one that finds it cancelled or armed for another job does nothing.
 
 /**
  * Appends an entry to a chat's transcript (a capped list with its own retention). An empty
@@ -18,6 +24,35 @@ local function record(key, entry, retentionSec, maxEntries)
   redis.call('RPUSH', key, entry)
   redis.call('LTRIM', key, -tonumber(maxEntries), -1)
   redis.call('EXPIRE', key, retentionSec)
+end
+`;
+
+/**
+ * Applies a turn's timer operations (a JSON array of [agent:name, dueMs] with dueMs as text: '0'
+ * cancels, '-1' clears a timer that has fired) and returns the timers to arm, as
+ * 'agent:name|dueMs'. An armed job due more than a minute ago is taken as lost, and replaced.
+ */
+const TIMERS = `
+local function set_timers(key, ops, nowMs)
+  local arm = {}
+  if ops == '' then return arm end
+  for _, op in ipairs(cjson.decode(ops)) do
+    local name, dueText = op[1], op[2]
+    local due = tonumber(dueText)
+    if due == -1 then
+      redis.call('HDEL', key, 'timer:' .. name, 'armed:' .. name)
+    elseif due == 0 then
+      redis.call('HDEL', key, 'timer:' .. name)
+    else
+      redis.call('HSET', key, 'timer:' .. name, dueText)
+      local armed = redis.call('HGET', key, 'armed:' .. name)
+      local armedDue = armed and tonumber(string.match(armed, '|(%d+)$'))
+      if not armedDue or armedDue > due or armedDue + 60000 < tonumber(nowMs) then
+        arm[#arm + 1] = name .. '|' .. dueText
+      end
+    end
+  end
+  return arm
 end
 `;
 
@@ -45,9 +80,10 @@ return {1, ARGV[6]}
 `;
 
 /**
- * KEYS chat, turns, leases, outcome. ARGV turnId, nowMs, leaseUntilMs.
- * Returns {'ok', state}, {'wait'}, {'settled'} or {'gone'} (not listed: dropped, or a re-sent
- * request's). Heads whose lease has passed are dropped on the way: their gateway has answered
+ * KEYS chat, turns, leases, outcome. ARGV turnId, nowMs, leaseUntilMs, field... (more fields of
+ * the chat's hash to read with the state, e.g. a timer's).
+ * Returns {'ok', state, value...}, {'wait'}, {'settled'} or {'gone'} (not listed: dropped, or a
+ * re-sent request's). Heads whose lease has passed are dropped on the way: their gateway has answered
  * Webim and their worker has given up.
  */
 export const CLAIM = `
@@ -62,7 +98,9 @@ while true do
   if not head then return {'gone'} end
   if head == ARGV[1] then
     redis.call('HSET', KEYS[3], head, ARGV[3])
-    return {'ok', redis.call('HGET', KEYS[1], 'state') or ''}
+    local found = {'ok', redis.call('HGET', KEYS[1], 'state') or ''}
+    for i = 4, #ARGV do found[#found + 1] = redis.call('HGET', KEYS[1], ARGV[i]) or '' end
+    return found
   end
   local lease = tonumber(redis.call('HGET', KEYS[3], head) or '0')
   if lease > tonumber(ARGV[2]) then return {'wait'} end
@@ -75,14 +113,15 @@ end
  * KEYS chat, turns, leases, outcome, outbox, transcript. ARGV turnId, stateJson ('' keeps the
  * state), messagesJson (the turn's own messages, a JSON array), outcomeTtlMs, chatTtlSec,
  * replyChannel, jobId, handoffRecordJson ('' clears it), handoffJson ('' when the turn answers),
- * transcriptHead (the entry's JSON without its closing brace), retentionSec, maxEntries.
- * Returns {'ok', delivered} (how many buffered messages went out with the answer), {'lost', 0}
- * (no longer the head) or {'late', 0} (the gateway handed off first).
+ * transcriptHead (the entry's JSON without its closing brace), retentionSec, maxEntries,
+ * timerOps (see TIMERS), nowMs.
+ * Returns {'ok', delivered, timerToArm...} (delivered: how many buffered messages went out with
+ * the answer), {'lost', 0} (no longer the head) or {'late', 0} (the gateway handed off first).
  * An answer starts with the chat's buffered messages and takes them out of the outbox in the
  * same step; a hand-off leaves the outbox alone (Webim would not show them). The transcript
  * entry gets the delivered buffered messages here, where they are known.
  */
-export const COMMIT = `${RECORD}
+export const COMMIT = `${RECORD}${TIMERS}
 if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return {'lost', 0} end
 redis.call('LPOP', KEYS[2])
 redis.call('HDEL', KEYS[3], ARGV[1])
@@ -111,7 +150,7 @@ if ARGV[10] ~= '' then
   record(KEYS[6], ARGV[10] .. ',"delivered":[' .. table.concat(buffered, ',') .. ']}', ARGV[11], ARGV[12])
 end
 redis.call('PUBLISH', ARGV[6], ARGV[7] .. '\\n' .. reply)
-return {'ok', #buffered}
+return {'ok', #buffered, unpack(set_timers(KEYS[1], ARGV[13], ARGV[14]))}
 `;
 
 /**
@@ -144,13 +183,13 @@ return 1
 /**
  * KEYS chat, turns, leases, outcome, outbox, transcript. ARGV turnId, stateJson ('' keeps the
  * state), outcomeTtlMs, chatTtlSec, outboxMax, transcriptHead (without its closing brace),
- * retentionSec, maxEntries, message JSON...
+ * retentionSec, maxEntries, timerOps (see TIMERS), nowMs, message JSON...
  * Ends a claimed proactive turn: the new state and its messages, appended to the outbox, in
  * one step. The outcome key marks the turn done, so a retry of a job that committed before
- * its worker died does nothing. Returns {'ok', dropped} (messages over the cap, oldest first),
- * {'lost'} or {'settled'}.
+ * its worker died does nothing. Returns {'ok', dropped, timerToArm...} (dropped: messages over
+ * the cap, oldest first), {'lost'} or {'settled'}.
  */
-export const COMMIT_PROACTIVE = `${RECORD}
+export const COMMIT_PROACTIVE = `${RECORD}${TIMERS}
 if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return {'lost', 0} end
 redis.call('LPOP', KEYS[2])
 redis.call('HDEL', KEYS[3], ARGV[1])
@@ -160,8 +199,8 @@ if ARGV[2] ~= '' then
   redis.call('EXPIRE', KEYS[1], ARGV[4])
 end
 local dropped = 0
-if #ARGV > 8 then
-  redis.call('RPUSH', KEYS[5], unpack(ARGV, 9))
+if #ARGV > 10 then
+  redis.call('RPUSH', KEYS[5], unpack(ARGV, 11))
   local over = redis.call('LLEN', KEYS[5]) - tonumber(ARGV[5])
   if over > 0 then
     redis.call('LTRIM', KEYS[5], over, -1)
@@ -170,5 +209,18 @@ if #ARGV > 8 then
   redis.call('EXPIRE', KEYS[5], ARGV[4])
 end
 record(KEYS[6], ARGV[6] == '' and '' or ARGV[6] .. ',"dropped":' .. dropped .. '}', ARGV[7], ARGV[8])
-return {'ok', dropped}
+return {'ok', dropped, unpack(set_timers(KEYS[1], ARGV[9], ARGV[10]))}
+`;
+
+/**
+ * KEYS chat, turns, leases. ARGV turnId, armedField, armedValue.
+ * Gives up a timer turn's place without running it (the timer was started again: it is due
+ * later), and records the job as armed for the new due time. Returns 'ok' or 'lost'.
+ */
+export const POSTPONE = `
+if redis.call('LINDEX', KEYS[2], 0) ~= ARGV[1] then return 'lost' end
+redis.call('LPOP', KEYS[2])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+return 'ok'
 `;

@@ -1,9 +1,9 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { Job } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import { PROACTIVE_QUEUE, ProactiveJobData } from '@app/conversation';
 import { watchWorker, workerOptions } from '../worker-setup';
-import { ProactiveRunner } from './proactive-runner.service';
+import { ProactiveResult, ProactiveRunner } from './proactive-runner.service';
 
 @Processor(PROACTIVE_QUEUE, workerOptions())
 export class ProactiveProcessor extends WorkerHost implements OnApplicationBootstrap {
@@ -17,7 +17,13 @@ export class ProactiveProcessor extends WorkerHost implements OnApplicationBoots
     await watchWorker(this.worker, this.logger, 'Proactive');
   }
 
-  process(job: Job<ProactiveJobData>) {
-    return this.runner.run(job.id!, job.timestamp, job.data);
+  async process(job: Job<ProactiveJobData>, token?: string): Promise<ProactiveResult> {
+    const result = await this.runner.run(job.id!, job.timestamp, job.data);
+    if (result.status === 'postponed' && token) {
+      // The timer was started again: the same job waits for the new due time.
+      await job.moveToDelayed(result.until!, token);
+      throw new DelayedError();
+    }
+    return result;
   }
 }

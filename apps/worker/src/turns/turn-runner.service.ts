@@ -4,6 +4,7 @@ import { WorkerEnv } from '@app/config';
 import {
   ConversationStore,
   StoredConversation,
+  timerOps,
   TurnJobData,
   TurnJobResult,
   TurnReply,
@@ -55,7 +56,7 @@ export class TurnRunner {
     if (execution.pauseMs > 0) {
       await sleep(Math.max(0, Math.min(execution.pauseMs, leaseUntil - Date.now())));
     }
-    const { status, delivered } = await this.store.commit({
+    const { status, delivered, arm } = await this.store.commit({
       channelId: job.channelId,
       chatId: job.chatId,
       turnId: job.turnId,
@@ -64,6 +65,8 @@ export class TurnRunner {
       replyTo: job.replyTo,
       jobId,
       input: job.input,
+      // A timer belongs to a turn that happened: the commit applies it, or nothing.
+      timerOps: timerOps(job.agentId, execution.effects, Date.now()),
     });
     const result: TurnJobResult = {
       status: status === 'ok' ? 'answered' : status,
@@ -74,18 +77,16 @@ export class TurnRunner {
       delivered,
     };
     if (status === 'ok') {
-      // After the commit: a timer belongs to a turn that happened, never to one handed off.
-      await this.timers
-        .apply(
-          { channelId: job.channelId, chatId: job.chatId, agentId: job.agentId },
-          execution.effects,
-        )
-        .catch((error: Error) =>
-          this.logger.error(
-            { channelId: job.channelId, chatId: job.chatId, jobId, err: error.message },
-            'Could not apply timers',
-          ),
-        );
+      if (arm.length > 0) {
+        await this.timers
+          .arm({ channelId: job.channelId, chatId: job.chatId }, arm)
+          .catch((error: Error) =>
+            this.logger.error(
+              { channelId: job.channelId, chatId: job.chatId, jobId, err: error.message },
+              'Could not arm timers',
+            ),
+          );
+      }
     } else {
       this.logger.warn(
         { channelId: job.channelId, chatId: job.chatId, jobId, status },

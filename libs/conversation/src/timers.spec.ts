@@ -1,0 +1,62 @@
+import { checkTimer, timerFields, timerOps, timersToArm } from './timers';
+
+describe('timer operations', () => {
+  it("turns each timer's last effect into a due time or a cancel, and clears the fired one first", () => {
+    const ops = timerOps(
+      'shop',
+      [
+        { type: 'start_timer', name: 'nudge', delayMs: 1000 },
+        { type: 'cancel_timer', name: 'nudge' },
+        { type: 'start_timer', name: 'nudge', delayMs: 5000 },
+        { type: 'cancel_timer', name: 'late' },
+      ],
+      100,
+      'nudge',
+    );
+    expect(JSON.parse(ops)).toEqual([
+      ['shop:nudge', '-1'],
+      ['shop:nudge', '5100'],
+      ['shop:late', '0'],
+    ]);
+  });
+
+  it('is empty when the turn does nothing to timers', () => {
+    expect(timerOps('shop', [], 100)).toBe('');
+  });
+
+  it('reads the timers to arm back, with names that contain what separates them elsewhere', () => {
+    expect(timersToArm(['shop:nudge|1700000000123', 'a-b:x.y|5'])).toEqual([
+      { agentId: 'shop', name: 'nudge', dueAt: 1700000000123 },
+      { agentId: 'a-b', name: 'x.y', dueAt: 5 },
+    ]);
+    expect(timerFields('shop', 'nudge')).toEqual({
+      due: 'timer:shop:nudge',
+      armed: 'armed:shop:nudge',
+    });
+  });
+});
+
+describe('checkTimer', () => {
+  const armed = 'timer.c.chat.shop.nudge.1000|1000';
+  const jobId = 'timer.c.chat.shop.nudge.1000';
+
+  it('fires a timer that is due, from the job armed for it', () => {
+    expect(checkTimer(jobId, '1000', armed, 1000)).toEqual({ action: 'fire' });
+  });
+
+  it('postpones a timer that was started again, to its new due time', () => {
+    expect(checkTimer(jobId, '9000', armed, 1000)).toEqual({
+      action: 'postpone',
+      dueAt: 9000,
+    });
+  });
+
+  it('skips a cancelled timer, and one that another job is armed for', () => {
+    expect(checkTimer(jobId, '', armed, 1000)).toEqual({ action: 'skip', why: 'cancelled' });
+    expect(checkTimer(jobId, '1000', 'other|500', 1000)).toEqual({
+      action: 'skip',
+      why: 'armed_again',
+    });
+    expect(checkTimer(jobId, '1000', '', 1000)).toEqual({ action: 'skip', why: 'armed_again' });
+  });
+});
