@@ -1,17 +1,16 @@
 import 'reflect-metadata';
 import type { Provider } from '@nestjs/common';
-import { getQueueToken } from '@nestjs/bullmq';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, GatewayEnv, validateEnv, WorkerEnv } from '@app/config';
-import { TURN_QUEUE } from '@app/conversation';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { configureFastify } from '../../gateway/src/http/fastify-setup';
 import { securityHeaders } from '../../gateway/src/http/security-headers';
 import { protectQueueBoard } from '../../gateway/src/auth/queue-board-auth';
 import { TurnDispatcher } from '../../gateway/src/turns/turn-dispatcher.service';
+import { TurnQueue } from '../../gateway/src/turns/turn-queue.service';
 import { TimerScheduler } from '../../worker/src/proactive/timer-scheduler.service';
 import { TurnRunner } from '../../worker/src/turns/turn-runner.service';
 import { DirectTurnQueue } from './direct-turn-queue';
@@ -35,10 +34,9 @@ function baselineProviders(providers: Provider[], mode: Mode): Provider[] {
     );
   }
   return [
-    ...providers,
-    // Resolved before the global BullMQ queue of the same name, for this module's providers
-    // only: the TurnDispatcher gets DirectTurnQueue; Bull Board and the gauges keep the real one.
-    { provide: getQueueToken(TURN_QUEUE), useClass: DirectTurnQueue },
+    ...providers.filter((p) => p !== TurnQueue),
+    // The TurnDispatcher gets DirectTurnQueue; Bull Board and the gauges keep the real queue.
+    { provide: TurnQueue, useClass: DirectTurnQueue },
     { provide: WorkerEnv, useFactory: () => validateEnv(WorkerEnv, process.env) },
     TurnRunner,
     TimerScheduler,

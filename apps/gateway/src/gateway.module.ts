@@ -28,6 +28,7 @@ import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
 import { instanceIdProvider } from './turns/instance-id';
 import { ReplyListener } from './turns/reply-listener.service';
 import { TurnDispatcher } from './turns/turn-dispatcher.service';
+import { TurnQueue } from './turns/turn-queue.service';
 import { WebimWebhookController } from './webhook/webim-webhook.controller';
 
 @Module({})
@@ -75,6 +76,7 @@ export class GatewayModule implements NestModule {
         ChannelRegistry,
         DemoSeeder,
         ReplyListener,
+        TurnQueue,
         TurnDispatcher,
       ],
     };

@@ -1,17 +1,12 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Job, JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
 import {
   ConversationStore,
-  defineTurnCommands,
   HandoffReason,
   newTurnId,
-  TURN_QUEUE,
   turnJobId,
   TurnJobData,
   TurnReply,
@@ -23,6 +18,7 @@ import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { ReplyListener } from './reply-listener.service';
 import { TurnBreakers } from './turn-breakers';
+import { TurnQueue } from './turn-queue.service';
 
 /** One Webim request on its way through the breaker; the action fills in the ids it gets. */
 interface TurnAttempt {
@@ -47,15 +43,12 @@ export function handoff(reason: HandoffReason): TurnReply {
  * Whatever fails, the answer is valid: the bot's, or the hand-off with its reason logged.
  */
 @Injectable()
-export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
+export class TurnDispatcher implements OnModuleDestroy {
   private readonly logger = new Logger('Turns');
   private readonly breakers: TurnBreakers<TurnAttempt, TurnReply>;
-  private readonly jobOptions: JobsOptions;
-  private lastQueueError = 0;
-  private preparedClient?: Redis;
 
   constructor(
-    @InjectQueue(TURN_QUEUE) private readonly queue: Queue<TurnJobData>,
+    private readonly queue: TurnQueue,
     private readonly store: ConversationStore,
     private readonly replies: ReplyListener,
     private readonly registry: ChannelRegistry,
@@ -69,20 +62,6 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
       (channelId, state) => this.logger.warn({ channelId, breaker: state }, `Breaker ${state}`),
       metrics,
     );
-    this.jobOptions = {
-      // A turn is never retried: by the time a retry could run, Webim has its answer.
-      attempts: 1,
-      removeOnComplete: { age: env.JOB_RETENTION_SEC, count: env.JOB_RETENTION_COUNT },
-      removeOnFail: { age: env.JOB_RETENTION_SEC * 24, count: env.JOB_RETENTION_COUNT },
-    };
-  }
-
-  onModuleInit(): void {
-    this.queue.on('error', (error) => {
-      if (Date.now() - this.lastQueueError < 10_000) return;
-      this.lastQueueError = Date.now();
-      this.logger.warn({ err: error.message }, 'Turn queue connection error');
-    });
   }
 
   onModuleDestroy(): void {
@@ -138,11 +117,7 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
     return toWebimResponse([], true);
   }
 
-  /**
-   * Admission and the job go to Redis in one round trip, in that order, so the job is only
-   * visible once its turn is in the chat's order. A re-sent request's job is added all the
-   * same and ends at once as `gone`; this request waits on the turn it repeats instead.
-   */
+  /** A re-sent request waits for the turn it repeats, whose job is already on its way. */
   private async enqueueAndAwait(attempt: TurnAttempt): Promise<TurnReply> {
     const { channel, chatId, input } = attempt;
     const requestHash = createHash('sha1').update(JSON.stringify(input)).digest('hex');
@@ -160,34 +135,18 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
       enqueuedAt: Date.now(),
       replyTo: this.replies.channel,
     };
+    // Registered before the job exists: its reply can come back faster than the add resolves.
     let waiter = this.replies.wait(jobId);
     attempt.cancelWait = waiter.cancel;
     try {
-      // Sent back to back on one connection: Redis runs them in this order, and the gateway
-      // waits for both at once. (A pipeline would copy every BullMQ script into itself.)
-      const client = await this.queueClient();
-      const admitted = this.store.admit(
-        channel.id,
-        chatId,
-        requestHash,
-        attempt.deadline,
-        this.env.REQUEST_DEDUP_WINDOW_MS,
-        proposed,
-        client,
+      const { turnId, isNew } = await this.queue.admitAndAdd(
+        { requestHash, dedupWindowMs: this.env.REQUEST_DEDUP_WINDOW_MS },
+        data,
+        jobId,
       );
-      const added = new Job(this.queue, 'turn', data, { ...this.jobOptions, jobId }, jobId)
-        .addJob(client as never)
-        .then(
-          () => null,
-          (error: Error) => error,
-        );
-      const [{ turnId, isNew }, addError] = await Promise.all([admitted, added]);
       attempt.turnId = turnId;
       attempt.jobId = turnJobId(channel.id, chatId, turnId);
-      if (isNew) {
-        if (addError) throw addError;
-        return await waiter.reply;
-      }
+      if (isNew) return await waiter.reply;
       // A re-sent request: answer with the first one's outcome, or wait for it.
       waiter.cancel();
       waiter = this.replies.wait(attempt.jobId);
@@ -202,16 +161,6 @@ export class TurnDispatcher implements OnModuleInit, OnModuleDestroy {
       waiter.cancel();
       throw error;
     }
-  }
-
-  /** The queue's connection, with the turn scripts defined on it. */
-  private async queueClient(): Promise<Redis> {
-    const client = (await this.queue.backend.client) as unknown as Redis;
-    if (client !== this.preparedClient) {
-      defineTurnCommands(client);
-      this.preparedClient = client;
-    }
-    return client;
   }
 
   private async handOff(attempt: TurnAttempt, error: Error): Promise<TurnReply> {
