@@ -41,6 +41,9 @@ export interface ChatSummary {
  * scripts in the same atomic step as the outcome they describe (see turn-scripts.ts); this
  * class builds them, maintains the index beside them, and reads both back.
  */
+/** One index write in this many also trims the chats past the retention. */
+const TRIM_EVERY = 64;
+
 export class Transcripts {
   constructor(
     private readonly redis: Redis,
@@ -62,15 +65,24 @@ export class Transcripts {
     return `${this.options.keyPrefix}:chats:${channelId}`;
   }
 
-  /** Queues the index update on a pipeline, so that it costs no round trip of its own. */
+  /**
+   * Queues the index update on a pipeline, so that it costs no round trip of its own. Chats
+   * past the retention are trimmed on one write in TRIM_EVERY (on average), which bounds the
+   * index just as well, and before every listing.
+   */
   touch(pipeline: ChainableCommander, channelId: string, chatId: string): void {
     if (!this.enabled) return;
-    const now = Date.now();
     const key = this.indexKey(channelId);
-    pipeline
-      .zadd(key, now, chatId)
-      .zremrangebyscore(key, '-inf', `(${now - this.options.retentionSec * 1000}`)
-      .expire(key, this.options.retentionSec);
+    pipeline.zadd(key, Date.now(), chatId).expire(key, this.options.retentionSec);
+    if (Math.random() * TRIM_EVERY < 1) this.trim(pipeline, key);
+  }
+
+  private trim(commands: ChainableCommander | Redis, key: string): Promise<unknown> | unknown {
+    return commands.zremrangebyscore(
+      key,
+      '-inf',
+      `(${Date.now() - this.options.retentionSec * 1000}`,
+    );
   }
 
   /**
@@ -116,6 +128,7 @@ export class Transcripts {
   ): Promise<{ chats: ChatSummary[]; nextCursor: string | null }> {
     const after = cursor ? decodeCursor(cursor) : null;
     const key = this.indexKey(channelId);
+    await this.trim(this.redis, key);
     const chats: { chatId: string; score: number }[] = [];
     for (let offset = 0; chats.length <= limit;) {
       const batch = await this.redis.zrevrangebyscore(

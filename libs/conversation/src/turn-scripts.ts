@@ -21,8 +21,9 @@
 const RECORD = `
 local function record(key, entry, retentionSec, maxEntries)
   if entry == '' then return end
-  redis.call('RPUSH', key, entry)
-  redis.call('LTRIM', key, -tonumber(maxEntries), -1)
+  if redis.call('RPUSH', key, entry) > tonumber(maxEntries) then
+    redis.call('LTRIM', key, -tonumber(maxEntries), -1)
+  end
   redis.call('EXPIRE', key, retentionSec)
 end
 `;
@@ -139,11 +140,11 @@ else
 end
 if not redis.call('SET', KEYS[4], reply, 'NX', 'PX', ARGV[4]) then return {'late', 0} end
 if #buffered > 0 then redis.call('DEL', KEYS[5]) end
-if ARGV[2] ~= '' then redis.call('HSET', KEYS[1], 'state', ARGV[2]) end
-if ARGV[8] ~= '' then
-  redis.call('HSET', KEYS[1], 'handoff', ARGV[8])
+-- An empty handoff field reads as none: one HSET stores the state and sets or clears it.
+if ARGV[2] ~= '' then
+  redis.call('HSET', KEYS[1], 'handoff', ARGV[8], 'state', ARGV[2])
 else
-  redis.call('HDEL', KEYS[1], 'handoff')
+  redis.call('HSET', KEYS[1], 'handoff', ARGV[8])
 end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 if ARGV[10] ~= '' then

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Writable } from 'node:stream';
 import { GatewayEnv } from '@app/config';
 import {
   Admission,
@@ -56,24 +57,34 @@ export class TurnQueue implements OnModuleInit {
     data: TurnJobData,
     jobId: string,
   ): Promise<Admission> {
-    // Written back to back on one connection, and awaited together. (A pipeline would copy
-    // every BullMQ script defined on the connection into itself, for every request.)
+    // Written back to back on one connection, in one write (corked), and awaited together.
+    // (A pipeline would copy every BullMQ script defined on the connection into itself.)
     const client = await this.queueClient();
-    const admitted = this.store.admit(
-      data.channelId,
-      data.chatId,
-      request.requestHash,
-      data.deadline,
-      request.dedupWindowMs,
-      data.turnId,
-      client,
-    );
-    const added = new Job(this.queue, 'turn', data, { ...this.jobOptions, jobId }, jobId)
-      .addJob(client as never)
-      .then(
-        () => null,
-        (error: Error) => error,
+    const socket = (client as unknown as { stream?: Writable }).stream;
+    let admitted: Promise<Admission>;
+    let added: Promise<Error | null>;
+    socket?.cork();
+    try {
+      admitted = this.store.admit(
+        data.channelId,
+        data.chatId,
+        request.requestHash,
+        data.deadline,
+        request.dedupWindowMs,
+        data.turnId,
+        client,
       );
+      added = new Job(this.queue, 'turn', data, { ...this.jobOptions, jobId }, jobId)
+        .addJob(client as never)
+        .then(
+          () => null,
+          (error: Error) => error,
+        );
+    } finally {
+      // Both commands were written synchronously above (BullMQ's add awaits only its reply);
+      // a throw must not leave the connection corked.
+      socket?.uncork();
+    }
     const [admission, addError] = await Promise.all([admitted, added]);
     if (admission.isNew && addError) throw addError;
     return admission;
