@@ -321,6 +321,17 @@ describe('channel lifecycle through the management API', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
+
+    // A chat last active before the retention (7 days by default) is no longer listed, and
+    // the listing drops it from the index.
+    const index = `wg:chats:${channel.id}`;
+    await stack.client.zadd(index, Date.now() - 8 * 24 * 3600 * 1000, 'p-old');
+    const listed = await call<{ chats: { chatId: string }[] }>(
+      'GET',
+      `/api/channels/${channel.id}/chats?limit=10`,
+    );
+    expect(listed.body.chats.map((c) => c.chatId)).toEqual([...ids].reverse());
+    expect(await stack.client.zscore(index, 'p-old')).toBeNull();
     expect((await call('GET', `/api/channels/${channel.id}/chats?cursor=garbage`)).status).toBe(
       400,
     );
