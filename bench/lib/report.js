@@ -189,7 +189,10 @@ function targetRows(runs, ref, soakResult, idle) {
       `${S.ms(q2.latency.p50)} ms`,
       verdict(q2.latency.p50 <= 1.5),
     ]);
-  if (soakResult) {
+  if (soakResult && Object.keys(soakResult.verdicts).length === 0) {
+    // Growth is judged over the rows after the first: fewer than two leave nothing to fit.
+    rows.push(['no growth over the soak', 'too short to judge: run --soak 600', '-']);
+  } else if (soakResult) {
     const grows = Object.entries(soakResult.verdicts)
       .filter(([, v]) => v.grows)
       .map(([k]) => k);

@@ -7,7 +7,10 @@ import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, GatewayEnv, validateEnv, WorkerEnv } from '@app/config';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { configureFastify } from '../../gateway/src/http/fastify-setup';
-import { securityHeaders } from '../../gateway/src/http/security-headers';
+import {
+  securityHeaders,
+  skipSecurityHeadersOnWebhook,
+} from '../../gateway/src/http/security-headers';
 import { protectQueueBoard } from '../../gateway/src/auth/queue-board-auth';
 import { TurnDispatcher } from '../../gateway/src/turns/turn-dispatcher.service';
 import { TurnQueue } from '../../gateway/src/turns/turn-queue.service';
@@ -59,6 +62,8 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
+  // As the gateway: the webhook answers Webim, not a browser.
+  skipSecurityHeadersOnWebhook(fastify);
   await app.register(helmet, securityHeaders);
   protectQueueBoard(fastify, env.ADMIN_TOKEN!);
   app.enableShutdownHooks();
