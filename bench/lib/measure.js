@@ -23,7 +23,10 @@ function generator(config) {
       if (m.type === 'result') resolve(m.result);
       if (m.type === 'error') reject(new Error(m.error));
     });
-    child.once('exit', (code) => code && reject(new Error(`load generator exited (${code})`)));
+    // Any exit before the result fails the run (a settled promise ignores a later reject).
+    child.once('exit', (code, signal) =>
+      reject(new Error(`load generator exited (${signal ?? code}) without a result`)),
+    );
   });
   child.send({ type: 'run', config });
   // The generator waits for this (after its result) before it exits, so that its CPU and memory

@@ -87,17 +87,18 @@ async function startReference(logDir) {
   };
   const url = `http://127.0.0.1:${port}/v1`;
   try {
+    // Refused connections and error statuses alike: ten seconds, then give up.
     for (let i = 0; ; i++) {
-      try {
-        const r = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '{"event":"new_message","chat":{"id":"probe"},"kind":"visitor","text":"hello"}',
-        });
-        if (r.ok) break;
-      } catch {
-        if (i > 100) throw new Error('the reference gateway did not start');
-      }
+      const ok = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"event":"new_message","chat":{"id":"probe"},"kind":"visitor","text":"hello"}',
+      }).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (i >= 100) throw new Error('the reference gateway did not start');
       await sleep(100);
     }
   } catch (error) {
