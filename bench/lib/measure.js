@@ -42,50 +42,52 @@ const runId = (label) => `${label}${++runCounter}-${Date.now().toString(36)}`;
 
 /**
  * One measured run: warm-up, then `duration` seconds during which the processes, the metrics
- * and Redis are watched.
+ * and Redis are watched. `target` is a stack, or the reference (`script: 'reference'`), which
+ * has no Prometheus metrics to read.
  */
-async function measure(stack, { concurrency, workers, options, label }) {
+async function measure(target, { concurrency, workers, options, label, script }) {
   const load = generator({
-    url: stack.url,
+    url: target.url,
     concurrency,
     warmupMs: options.warmup * 1000,
     durationMs: options.duration * 1000,
     turns: options.turns,
-    handoffShare: options.handoffs,
+    handoffShare: script ? 0 : options.handoffs,
+    script,
     runId: runId(label),
   });
   await sleep(options.warmup * 1000);
-  const processes = [...stack.processes, { name: 'generator', pid: load.pid }];
-  const before = await snapshot(processes);
-  await stack.redis.config('RESETSTAT');
+  const processes = [...target.processes, { name: 'generator', pid: load.pid }];
+  const before = await snapshot(target.processes);
+  await target.redis.config('RESETSTAT');
   const watcher = watch(processes);
   await sleep(options.duration * 1000);
   const resources = watcher.stop();
   const machineCpu = withOthers(watcher.machine, resources);
   const [after, commands] = await Promise.all([
-    snapshot(processes),
-    load.result.then((r) => redisCommands(stack.redis, r.requests)),
+    snapshot(target.processes),
+    load.result.then((r) => redisCommands(target.redis, r.requests)),
   ]);
   const result = await load.result;
   load.close();
-  const metrics = diff(before, after);
-  const latency = S.summarize(result.samples);
+  // The reference serves no metrics: nothing to diff, and no row in the "inside" table.
+  const metrics = script ? undefined : diff(before, after);
   const serverCpu = resources
     .filter((r) => r.name !== 'generator')
     .reduce((s, r) => s + r.cpuPercent, 0);
   return {
-    mode: stack.mode,
+    mode: target.mode,
     workers,
     concurrency,
     seconds: result.seconds,
     requests: result.requests,
     rps: result.rps,
-    latency,
+    latency: S.summarize(result.samples),
     counts: result.counts,
     chats: result.chats,
     problems: result.problems,
     reconnects: result.reconnects,
-    handoffReasons: metrics.handoffs,
+    handoffReasons: metrics?.handoffs ?? {},
     metrics,
     redis: commands,
     resources,

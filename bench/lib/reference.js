@@ -9,10 +9,7 @@ const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 const { startRedis, freePort, ROOT } = require('./stack');
-const { watch } = require('./proc');
-const { redisCommands } = require('./observe');
-const { withOthers } = require('./machine');
-const { generator, runId } = require('./measure');
+const { measure } = require('./measure');
 const {
   LATENCY_HEADER,
   latencyRows,
@@ -106,6 +103,7 @@ async function startReference(logDir) {
     throw error;
   }
   return {
+    mode: 'reference',
     url,
     redis: redis.client,
     processes: [
@@ -114,48 +112,6 @@ async function startReference(logDir) {
       { name: 'worker1', pid: worker.pid },
     ],
     stop,
-  };
-}
-
-/**
- * The reference driven by this generator at `concurrency` chats: as measure() measures a stack,
- * without the Prometheus metrics the reference does not have.
- */
-async function measureReference(ref, concurrency, options) {
-  const load = generator({
-    url: ref.url,
-    concurrency,
-    warmupMs: options.warmup * 1000,
-    durationMs: options.duration * 1000,
-    turns: options.turns,
-    script: 'reference',
-    runId: runId('ref'),
-  });
-  await sleep(options.warmup * 1000);
-  await ref.redis.config('RESETSTAT');
-  const watcher = watch([...ref.processes, { name: 'generator', pid: load.pid }]);
-  await sleep(options.duration * 1000);
-  const resources = watcher.stop();
-  const machineCpu = withOthers(watcher.machine, resources);
-  const result = await load.result;
-  load.close();
-  const commands = await redisCommands(ref.redis, result.requests);
-  const serverCpu = resources
-    .filter((r) => r.name !== 'generator')
-    .reduce((s, r) => s + r.cpuPercent, 0);
-  return {
-    mode: 'reference',
-    workers: 1,
-    concurrency,
-    rps: result.rps,
-    requests: result.requests,
-    latency: S.summarize(result.samples),
-    counts: result.counts,
-    handoffReasons: {},
-    redis: commands,
-    resources,
-    machineCpu,
-    cpuMsPerRequest: ((serverCpu / 100) * 1000) / result.rps,
   };
 }
 
@@ -177,7 +133,13 @@ async function reference(options, logDir) {
   const ref = await startReference(logDir);
   try {
     for (const c of options.concurrency) {
-      out.generator[c] = await measureReference(ref, c, options);
+      out.generator[c] = await measure(ref, {
+        concurrency: c,
+        workers: 1,
+        options,
+        label: 'ref',
+        script: 'reference',
+      });
     }
   } finally {
     await ref.stop();

@@ -39,18 +39,9 @@ function latencyRows(runs) {
     r.counts.error + r.counts.unexpected,
   ]);
 }
-const LATENCY_HEADER = [
-  'mode',
-  'workers',
-  'chats',
-  'req/s',
-  'p50 ms',
-  'p90 ms',
-  'p99 ms',
-  'max ms',
-  'hand-offs',
-  'errors',
-];
+/** The columns of a latency row, in the standard runs and in the soak's rows alike. */
+const LATENCY_COLUMNS = ['req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'hand-offs'];
+const LATENCY_HEADER = ['mode', 'workers', 'chats', ...LATENCY_COLUMNS, 'errors'];
 
 function processNames(runs) {
   const names = new Set();
@@ -329,6 +320,7 @@ function printProfiles(profileDir) {
 }
 
 module.exports = {
+  LATENCY_COLUMNS,
   NAMES,
   LATENCY_HEADER,
   handoffText,

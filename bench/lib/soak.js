@@ -8,6 +8,7 @@ const { snapshot, diff, redisMemory } = require('./observe');
 const { withOthers } = require('./machine');
 const { generator, runId } = require('./measure');
 const S = require('./stats');
+const { LATENCY_COLUMNS } = require('./report');
 
 /** Soak: the queue mode at a fixed rate; one row per interval; growth verdicts. */
 async function soak(options, logDir) {
@@ -171,12 +172,7 @@ function printSoak(s) {
     S.table(
       [
         'until s',
-        'req/s',
-        'p50 ms',
-        'p90 ms',
-        'p99 ms',
-        'max ms',
-        'hand-offs',
+        ...LATENCY_COLUMNS,
         'dispatcher / queue wait / turn run ms',
         ...names.map((n) => `${n} CPU/mean RSS MB`),
         ...heapNames.map((n) => `${n} heap MB`),

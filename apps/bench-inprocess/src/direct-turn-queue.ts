@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Admission, ConversationStore, TurnJobData } from '@app/conversation';
-import type { AdmissionRequest } from '../../gateway/src/turns/turn-queue.service';
+import { AdmissionRequest, admitTurn } from '../../gateway/src/turns/turn-queue.service';
 import { TurnRunner } from '../../worker/src/turns/turn-runner.service';
 
 /**
@@ -25,14 +25,7 @@ export class DirectTurnQueue {
     data: TurnJobData,
     jobId: string,
   ): Promise<Admission> {
-    const admission = await this.store.admit(
-      data.channelId,
-      data.chatId,
-      request.requestHash,
-      data.deadline,
-      request.dedupWindowMs,
-      data.turnId,
-    );
+    const admission = await admitTurn(this.store, request, data);
     if (!admission.isNew) return admission;
     // As with BullMQ, the turn starts after the add resolves; its reply arrives on Pub/Sub.
     setImmediate(() => {

@@ -18,6 +18,18 @@ export interface AdmissionRequest {
   dedupWindowMs: number;
 }
 
+/** Admits the turn its job data names; on `via`, or on the store's own connection. */
+export function admitTurn(
+  store: ConversationStore,
+  request: AdmissionRequest,
+  data: TurnJobData,
+  via?: Redis,
+): Promise<Admission> {
+  const { channelId, chatId, deadline, turnId } = data;
+  const { requestHash, dedupWindowMs } = request;
+  return store.admit(channelId, chatId, requestHash, deadline, dedupWindowMs, turnId, via);
+}
+
 /**
  * The gateway's side of the turn queue: admits a request as the turn its job data names, and
  * adds the job, in one round trip. Redis runs the two in order, so the job is only visible
@@ -65,15 +77,7 @@ export class TurnQueue implements OnModuleInit {
     let added: Promise<Error | null>;
     socket?.cork();
     try {
-      admitted = this.store.admit(
-        data.channelId,
-        data.chatId,
-        request.requestHash,
-        data.deadline,
-        request.dedupWindowMs,
-        data.turnId,
-        client,
-      );
+      admitted = admitTurn(this.store, request, data, client);
       added = new Job(this.queue, 'turn', data, { ...this.jobOptions, jobId }, jobId)
         .addJob(client as never)
         .then(
