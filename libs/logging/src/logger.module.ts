@@ -1,5 +1,7 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pino, { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import type { IncomingMessage } from 'node:http';
 import type { SharedEnv } from '@app/config';
 import { REDACT_PATHS, redactUrl } from './redact';
@@ -7,6 +9,16 @@ import { REDACT_PATHS, redactUrl } from './redact';
 function pretty(env: SharedEnv): boolean {
   if (env.LOG_FORMAT !== 'auto') return env.LOG_FORMAT === 'pretty';
   return env.NODE_ENV === 'development' && process.stdout.isTTY === true;
+}
+
+/**
+ * JSON lines are written synchronously: a process stopped by a signal (Nest re-raises SIGTERM
+ * once its shutdown hooks are done) would otherwise lose its last lines, the ones that say how
+ * the shutdown went. At `info` nothing is logged per answered request, so this costs nothing
+ * on the hot path. Pretty output goes through pino-pretty's own worker thread.
+ */
+function withDestination(env: SharedEnv, options: Options): Options | [Options, DestinationStream] {
+  return pretty(env) ? options : [options, pino.destination({ dest: 1, sync: true })];
 }
 
 /**
@@ -23,7 +35,7 @@ export class AppLoggerModule {
         LoggerModule.forRootAsync({
           inject: [envClass],
           useFactory: (env: T) => ({
-            pinoHttp: {
+            pinoHttp: withDestination(env, {
               level: env.LOG_LEVEL,
               base: { app },
               redact: { paths: REDACT_PATHS, censor: '[redacted]' },
@@ -46,7 +58,7 @@ export class AppLoggerModule {
                 // Response headers (security headers, rate-limit counters) say nothing useful.
                 res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
               },
-            },
+            }),
             // Webhook requests get no request logger at all: their turn's own log line carries
             // channel, chat and job ids, and a child logger per request costs more than it says.
             exclude: [{ method: RequestMethod.ALL, path: 'webim/*path' }],
