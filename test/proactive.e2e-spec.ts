@@ -220,7 +220,7 @@ describe('timer restarts', () => {
     expect((await timer('r-2')).due).toBeNull();
 
     // The armed job still looks when it is due, finds the timer cancelled, and says nothing.
-    expect(await job.waitUntilFinished(events, 10_000)).toEqual({ status: 'dropped' });
+    expect(await job.waitUntilFinished(events, 10_000)).toEqual({ status: 'cancelled' });
     expect(await timer('r-2')).toEqual({ due: null, armedJob: null });
     expect(await outbox('r-2')).toEqual([]);
   });

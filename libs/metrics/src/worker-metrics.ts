@@ -39,7 +39,8 @@ export function jobRunSeconds(job: JobTiming, now = Date.now()): number | undefi
 
 /** What a proactive job returns (see ProactiveRunner). */
 export interface ProactiveOutcome {
-  status: 'delivered' | 'dropped' | 'settled' | 'lost';
+  /** `cancelled` and `superseded`: a timer's job that found nothing to fire (see timers.ts). */
+  status: 'delivered' | 'dropped' | 'settled' | 'lost' | 'cancelled' | 'superseded';
   messages?: number;
   dropped?: number;
   scenarioError?: boolean;
@@ -83,7 +84,7 @@ export class WorkerMetrics {
     });
     this.timersFired = new Counter({
       name: 'webim_timers_fired_total',
-      help: 'Timers that fired, by result: buffered, dropped, settled, lost, failed (an attempt that is retried).',
+      help: 'Timer jobs that ran, by result: buffered, dropped, cancelled (the timer was cancelled), superseded (another job fires it), settled, lost, failed (an attempt that is retried).',
       labelNames: ['status'],
       registers,
     });

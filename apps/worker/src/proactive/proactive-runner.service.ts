@@ -18,7 +18,16 @@ const LEASE_MS = 5000;
 /** How long it waits for the chat's earlier turns before giving up (BullMQ then retries it). */
 const MAX_WAIT_MS = 30_000;
 
-export type ProactiveStatus = 'delivered' | 'dropped' | 'settled' | 'lost' | 'postponed';
+export type ProactiveStatus =
+  | 'delivered'
+  | 'dropped'
+  | 'settled'
+  | 'lost'
+  /** A timer's job: the timer was cancelled since it was armed. */
+  | 'cancelled'
+  /** A timer's job: another job is armed for the timer (it was started again, earlier). */
+  | 'superseded'
+  | 'postponed';
 
 export interface ProactiveResult {
   status: ProactiveStatus;
@@ -90,16 +99,16 @@ export class ProactiveRunner {
       }
       // Another job armed for this timer owns it; otherwise this job's end is the timer's.
       if (check.action === 'skip' && check.why === 'armed_again')
-        return this.drop(turn, 'another job is armed for this timer');
+        return this.drop(turn, 'another job is armed for this timer', 'superseded');
       turn.dropOps = timerOps(job.agentId, [], 0, job.name);
-      if (check.action === 'skip') return this.drop(turn, 'the timer was cancelled');
+      if (check.action === 'skip') return this.drop(turn, 'the timer was cancelled', 'cancelled');
     }
 
     const stored = claim.conversation;
     if (!stored || stored.agentId !== job.agentId)
       return this.drop(turn, 'the chat has no conversation with this agent');
     const loaded = await this.agents.get(job.agentId);
-    if (!loaded) return this.drop(turn, `agent "${job.agentId}" does not exist`, true);
+    if (!loaded) return this.drop(turn, `agent "${job.agentId}" does not exist`, 'dropped', true);
     const input: TurnInput =
       job.kind === 'timer'
         ? { kind: 'timer', name: job.name }
@@ -111,7 +120,7 @@ export class ProactiveRunner {
       });
     } catch (error) {
       if (error instanceof ScenarioError)
-        return this.drop(turn, `scenario error: ${error.message}`, true);
+        return this.drop(turn, `scenario error: ${error.message}`, 'dropped', true);
       throw error;
     }
     if (result.ignored) return this.drop(turn, 'the conversation has ended or was handed off');
@@ -152,6 +161,7 @@ export class ProactiveRunner {
   private async drop(
     turn: ClaimedTurn,
     why: string,
+    status: 'dropped' | 'cancelled' | 'superseded' = 'dropped',
     scenarioError = false,
   ): Promise<ProactiveResult> {
     await this.store.commitProactive({
@@ -163,7 +173,9 @@ export class ProactiveRunner {
       outboxMax: this.env.OUTBOX_MAX,
       timerOps: turn.dropOps,
     });
-    this.logger.log({ ...turn.context, why }, 'Proactive turn dropped');
-    return { status: 'dropped', ...(scenarioError && { scenarioError }) };
+    // A cancelled timer is routine (most reminders are); only real drops are worth a line.
+    if (status === 'dropped') this.logger.log({ ...turn.context, why }, 'Proactive turn dropped');
+    else this.logger.debug({ ...turn.context, why }, 'Timer job found nothing to fire');
+    return { status, ...(scenarioError && { scenarioError }) };
   }
 }
