@@ -164,51 +164,34 @@ async function startStack(options) {
             `--cpu-prof-name=${tag}-${name}.cpuprofile`,
           ]
         : [];
+    // One app process of the stack: started, stopped with it, and watched under `name`.
+    const start = async (app, name, label, appEnv, metricsUrl) => {
+      const child = await startNode(join(DIST, app), appEnv, log(name), label, nodeArgs(name));
+      children.push(child);
+      processes.push({ name, pid: child.pid, metricsUrl });
+    };
+    const gatewayMetrics = `${env.PUBLIC_BASE_URL}/metrics`;
     if (options.mode === 'queue') {
-      const gateway = await startNode(
-        join(DIST, 'gateway/main.js'),
-        env,
-        log('gateway'),
-        'gateway',
-        nodeArgs('gateway'),
-      );
-      children.push(gateway);
-      processes.push({
-        name: 'gateway',
-        pid: gateway.pid,
-        metricsUrl: `${env.PUBLIC_BASE_URL}/metrics`,
-      });
+      await start('gateway/main.js', 'gateway', 'gateway', env, gatewayMetrics);
       for (let i = 1; i <= (options.workers ?? 1); i++) {
         const httpPort = await freePort();
-        const worker = await startNode(
-          join(DIST, 'worker/main.js'),
-          { ...env, WORKER_HTTP_PORT: String(httpPort) },
-          log(`worker${i}`),
+        await start(
+          'worker/main.js',
+          `worker${i}`,
           `worker ${i}`,
-          nodeArgs(`worker${i}`),
+          { ...env, WORKER_HTTP_PORT: String(httpPort) },
+          `http://127.0.0.1:${httpPort}/metrics`,
         );
-        children.push(worker);
-        processes.push({
-          name: `worker${i}`,
-          pid: worker.pid,
-          metricsUrl: `http://127.0.0.1:${httpPort}/metrics`,
-        });
       }
     } else {
       const mode = options.mode === 'direct' ? 'direct' : 'kv';
-      const gateway = await startNode(
-        join(DIST, 'bench-inprocess/main.js'),
-        { ...env, BENCH_INPROCESS_MODE: mode },
-        log('gateway'),
+      await start(
+        'bench-inprocess/main.js',
+        'gateway',
         `in-process gateway (${mode})`,
-        nodeArgs('gateway'),
+        { ...env, BENCH_INPROCESS_MODE: mode },
+        gatewayMetrics,
       );
-      children.push(gateway);
-      processes.push({
-        name: 'gateway',
-        pid: gateway.pid,
-        metricsUrl: `${env.PUBLIC_BASE_URL}/metrics`,
-      });
     }
     const response = await fetch(`${env.PUBLIC_BASE_URL}/api/channels`, {
       headers: { authorization: `Bearer ${adminToken}` },

@@ -36,14 +36,14 @@ export interface ChatSummary {
   lastActivityAt: string;
 }
 
+/** One index write in this many also trims the chats past the retention. */
+const TRIM_EVERY = 64;
+
 /**
  * Transcripts and the per-channel index of recent chats. Entries are written by the turn
  * scripts in the same atomic step as the outcome they describe (see turn-scripts.ts); this
  * class builds them, maintains the index beside them, and reads both back.
  */
-/** One index write in this many also trims the chats past the retention. */
-const TRIM_EVERY = 64;
-
 export class Transcripts {
   constructor(
     private readonly redis: Redis,
@@ -74,15 +74,12 @@ export class Transcripts {
     if (!this.enabled) return;
     const key = this.indexKey(channelId);
     pipeline.zadd(key, Date.now(), chatId).expire(key, this.options.retentionSec);
-    if (Math.random() * TRIM_EVERY < 1) this.trim(pipeline, key);
+    if (Math.random() * TRIM_EVERY < 1) pipeline.zremrangebyscore(key, '-inf', this.expired());
   }
 
-  private trim(commands: ChainableCommander | Redis, key: string): Promise<unknown> | unknown {
-    return commands.zremrangebyscore(
-      key,
-      '-inf',
-      `(${Date.now() - this.options.retentionSec * 1000}`,
-    );
+  /** The score bound, exclusive, below which a chat's last activity is past the retention. */
+  private expired(): string {
+    return `(${Date.now() - this.options.retentionSec * 1000}`;
   }
 
   /**
@@ -128,7 +125,7 @@ export class Transcripts {
   ): Promise<{ chats: ChatSummary[]; nextCursor: string | null }> {
     const after = cursor ? decodeCursor(cursor) : null;
     const key = this.indexKey(channelId);
-    await this.trim(this.redis, key);
+    await this.redis.zremrangebyscore(key, '-inf', this.expired());
     const chats: { chatId: string; score: number }[] = [];
     for (let offset = 0; chats.length <= limit;) {
       const batch = await this.redis.zrevrangebyscore(

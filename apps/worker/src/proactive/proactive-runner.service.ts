@@ -10,6 +10,7 @@ import {
   timerFields,
   timerOps,
 } from '@app/conversation';
+import type { ProactiveOutcome } from '@app/metrics';
 import { runTurn, ScenarioError, TurnInput } from '@app/scenario';
 import { TimerScheduler } from './timer-scheduler.service';
 
@@ -18,25 +19,11 @@ const LEASE_MS = 5000;
 /** How long it waits for the chat's earlier turns before giving up (BullMQ then retries it). */
 const MAX_WAIT_MS = 30_000;
 
-export type ProactiveStatus =
-  | 'delivered'
-  | 'dropped'
-  | 'settled'
-  | 'lost'
-  /** A timer's job: the timer was cancelled since it was armed. */
-  | 'cancelled'
-  /** A timer's job: another job is armed for the timer (it was started again, earlier). */
-  | 'superseded'
-  | 'postponed';
-
-export interface ProactiveResult {
-  status: ProactiveStatus;
-  messages?: number;
-  dropped?: number;
-  scenarioError?: boolean;
-  /** For `postponed`: when the job must run again (its timer was started again since). */
-  until?: number;
-}
+/**
+ * What a run ends with: an outcome the job returns (and the metrics count), or `postponed`:
+ * the timer was started again since, and the job must run again at `until`.
+ */
+export type ProactiveResult = ProactiveOutcome | { status: 'postponed'; until: number };
 
 /** A claimed proactive turn: where it runs, and what it does to its own timer if it ends now. */
 interface ClaimedTurn {
