@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { SharedEnv } from '@app/config';
 import { COMMAND_REDIS, redisOptions, RedisRole } from '@app/redis';
 import { ConversationStore, OUTCOME_TTL_MS } from './conversation-store';
-import { PROACTIVE_QUEUE, TURN_QUEUE } from './turn-contracts';
+import { PROACTIVE_QUEUE, TURN_QUEUE } from './queues';
 
 /**
  * The conversation store and the turn queue for an app. The gateway's producer connection

@@ -1,3 +1,4 @@
+export * from './queues';
 export * from './turn-contracts';
 export * from './conversation-keys';
 export * from './conversation-store';

@@ -1,12 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BotMessage, ConversationState, TurnInput } from '@app/scenario/model';
 
-/** The BullMQ queue of synchronous turns: one job per Webim request. */
-export const TURN_QUEUE = 'webim-turns';
-
-/** The BullMQ queue of proactive turns: timers (delayed jobs) and incoming requests. */
-export const PROACTIVE_QUEUE = 'webim-proactive';
-
 /** A timer firing or an incoming request: runs a branch; its messages wait in the outbox. */
 export interface ProactiveJobData {
   v: 1;
@@ -18,26 +12,6 @@ export interface ProactiveJobData {
   name: string;
   /** An event's data: becomes `event_<key>` variables. */
   data?: Record<string, string>;
-}
-
-/**
- * A timer's job id: one per chat, agent, timer name and the due time it was armed for. A
- * restart moves the timer in the chat's hash, not the job (see timers.ts), so a job is added
- * only when none is armed in time, and its id is never that of a job still being removed.
- */
-export function timerJobId(
-  channelId: string,
-  chatId: string,
-  agentId: string,
-  name: string,
-  dueAt: number,
-): string {
-  return `timer.${channelId}.${encodeURIComponent(chatId)}.${agentId}.${name}.${dueAt}`;
-}
-
-/** An incoming request's job id: retries with the same Idempotency-Key map to the same job. */
-export function eventJobId(channelId: string, chatId: string, key: string): string {
-  return `event.${channelId}.${encodeURIComponent(chatId)}.${encodeURIComponent(key)}`;
 }
 
 /** Why a chat was handed to a human operator instead of getting the bot's answer. */
@@ -113,8 +87,3 @@ export function newTurnId(): string {
 
 const PROCESS_TAG = randomBytes(5).toString('hex');
 let turnCounter = 0;
-
-/** BullMQ job id of a turn: a re-sent request waits on the same id as the turn it repeats. */
-export function turnJobId(channelId: string, chatId: string, turnId: string): string {
-  return `${channelId}.${encodeURIComponent(chatId)}.${turnId}`;
-}

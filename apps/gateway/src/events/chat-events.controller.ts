@@ -18,6 +18,7 @@ import {
   eventJobId,
   PROACTIVE_QUEUE,
   ProactiveJobData,
+  proactiveJobOptions,
 } from '@app/conversation';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { ChatEventDto } from './chat-event.dto';
@@ -93,13 +94,7 @@ export class ChatEventsController {
       data,
     };
     // A retry with the same key finds the job already there (kept a day) and adds nothing.
-    await this.queue.add('event', job, {
-      jobId: id,
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: { age: 24 * 3600 },
-      removeOnFail: { age: 24 * 3600 },
-    });
+    await this.queue.add('event', job, { ...proactiveJobOptions('event'), jobId: id });
     return { id };
   }
 }

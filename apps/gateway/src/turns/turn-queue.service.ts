@@ -10,6 +10,7 @@ import {
   defineTurnCommands,
   TURN_QUEUE,
   TurnJobData,
+  turnJobOptions,
 } from '@app/conversation';
 
 /** What admission needs besides the job: the request's fingerprint, to spot a re-send. */
@@ -48,12 +49,10 @@ export class TurnQueue implements OnModuleInit {
     private readonly store: ConversationStore,
     env: GatewayEnv,
   ) {
-    this.jobOptions = {
-      // A turn is never retried: by the time a retry could run, Webim has its answer.
-      attempts: 1,
-      removeOnComplete: { age: env.JOB_RETENTION_SEC, count: env.JOB_RETENTION_COUNT },
-      removeOnFail: { age: env.JOB_RETENTION_SEC * 24, count: env.JOB_RETENTION_COUNT },
-    };
+    this.jobOptions = turnJobOptions({
+      ageSec: env.JOB_RETENTION_SEC,
+      count: env.JOB_RETENTION_COUNT,
+    });
   }
 
   onModuleInit(): void {

@@ -5,6 +5,7 @@ import {
   ConversationStore,
   PROACTIVE_QUEUE,
   ProactiveJobData,
+  proactiveJobOptions,
   timerFields,
   timerJobId,
   TimerToArm,
@@ -45,12 +46,9 @@ export class TimerScheduler {
     );
     const data: ProactiveJobData = { v: 1, kind: 'timer', ...chat, agentId, name };
     await this.queue.add('timer', data, {
+      ...proactiveJobOptions('timer'),
       jobId,
       delay: Math.max(0, dueAt - Date.now()),
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 500 },
-      removeOnComplete: true,
-      removeOnFail: { age: 24 * 3600 },
     });
     this.logger.debug({ ...chat, jobId, dueAt }, 'Timer armed');
   }
