@@ -7,6 +7,7 @@ const moduleNameMapper = {
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
+  '^.+\\.lua$': '<rootDir>/test/support/jest/lua-transform.js',
 };
 const common = {
   rootDir: __dirname,
@@ -14,6 +15,7 @@ const common = {
   setupFiles: ['reflect-metadata'],
   moduleNameMapper,
   transform,
+  moduleFileExtensions: ['ts', 'js', 'json', 'lua'],
 };
 
 module.exports = {

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import {
   checkTimer,
+  CommitSink,
   ConversationStore,
   decodeReplyEnvelope,
   replyChannel,
@@ -65,10 +66,18 @@ describe('ConversationStore on a real Redis', () => {
   });
 
   const admit = async (hash: string, deadline = LIVE(), chatId = CHAT, channelId = CHANNEL) =>
-    (await store.admit(channelId, chatId, hash, deadline, WINDOW_MS)).turnId;
+    (
+      await store.admit({
+        channelId,
+        chatId,
+        requestHash: hash,
+        deadline,
+        dedupWindowMs: WINDOW_MS,
+      })
+    ).turnId;
 
   const claim = (turnId: string, leaseUntil = LIVE(), chatId = CHAT, channelId = CHANNEL) =>
-    store.claim(channelId, chatId, turnId, leaseUntil);
+    store.claim({ channelId, chatId, turnId, leaseUntil });
 
   const commit = (
     turnId: string,
@@ -83,13 +92,24 @@ describe('ConversationStore on a real Redis', () => {
         chatId,
         turnId,
         conversation: stored,
-        reply,
-        replyTo: replyChannel(prefix, 'gw-1'),
-        jobId: `job-${turnId}`,
+        messages: reply.messages,
+        sink: replySink(reply, turnId),
+        origin: { source: 'webim' },
+        timers: [],
       })
       .then((result) => result.status);
 
-  const turnList = (chatId = CHAT) => redis.lrange(store.keys(CHANNEL, chatId).turns, 0, -1);
+  /** A visitor turn's sink: its reply goes to this test's reply channel. */
+  const replySink = (reply: TurnReply, turnId: string): CommitSink => ({
+    kind: 'reply',
+    handoff: reply.handoff,
+    replyTo: replyChannel(prefix, 'gw-1'),
+    jobId: `job-${turnId}`,
+  });
+
+  const keys = (chatId = CHAT) => store.keys({ channelId: CHANNEL, chatId });
+  const turnList = (chatId = CHAT) => redis.lrange(keys(chatId).turns, 0, -1);
+  const chat = { channelId: CHANNEL, chatId: CHAT };
 
   /**
    * Subscribes to this test's reply channel and resolves once the subscription is active:
@@ -116,13 +136,32 @@ describe('ConversationStore on a real Redis', () => {
       expect(new Set(ids).size).toBe(3);
       expect(await turnList()).toEqual(ids);
       expect((await store.read(CHANNEL, CHAT)).turns).toBe(3);
-      const chosen = await store.admit(CHANNEL, CHAT, 'h4', LIVE(), WINDOW_MS, 'chosen-1');
+      const chosen = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'h4',
+        deadline: LIVE(),
+        dedupWindowMs: WINDOW_MS,
+        turnId: 'chosen-1',
+      });
       expect(chosen).toEqual({ turnId: 'chosen-1', isNew: true });
     });
 
     it('gives an identical request within the dedup window the same turn, not a new one', async () => {
-      const first = await store.admit(CHANNEL, CHAT, 'same', LIVE(), WINDOW_MS);
-      const again = await store.admit(CHANNEL, CHAT, 'same', LIVE(), WINDOW_MS);
+      const first = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'same',
+        deadline: LIVE(),
+        dedupWindowMs: WINDOW_MS,
+      });
+      const again = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'same',
+        deadline: LIVE(),
+        dedupWindowMs: WINDOW_MS,
+      });
 
       expect(first.isNew).toBe(true);
       expect(again).toEqual({ turnId: first.turnId, isNew: false });
@@ -130,8 +169,21 @@ describe('ConversationStore on a real Redis', () => {
     });
 
     it('lets the job of a re-sent request find itself gone, without waiting for the chat', async () => {
-      const first = await store.admit(CHANNEL, CHAT, 'same', LIVE(), WINDOW_MS);
-      const resent = await store.admit(CHANNEL, CHAT, 'same', LIVE(), WINDOW_MS, 'resent-1');
+      const first = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'same',
+        deadline: LIVE(),
+        dedupWindowMs: WINDOW_MS,
+      });
+      const resent = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'same',
+        deadline: LIVE(),
+        dedupWindowMs: WINDOW_MS,
+        turnId: 'resent-1',
+      });
       expect(resent).toEqual({ turnId: first.turnId, isNew: false });
 
       // The first turn holds the chat; the re-sent one's job must not wait behind it.
@@ -140,8 +192,20 @@ describe('ConversationStore on a real Redis', () => {
     });
 
     it('gives an identical request outside the dedup window a new turn', async () => {
-      const first = await store.admit(CHANNEL, CHAT, 'same', LIVE(), 0);
-      const again = await store.admit(CHANNEL, CHAT, 'same', LIVE(), 0);
+      const first = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'same',
+        deadline: LIVE(),
+        dedupWindowMs: 0,
+      });
+      const again = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'same',
+        deadline: LIVE(),
+        dedupWindowMs: 0,
+      });
 
       expect(again.isNew).toBe(true);
       expect(again.turnId).not.toBe(first.turnId);
@@ -149,8 +213,20 @@ describe('ConversationStore on a real Redis', () => {
     });
 
     it('gives a different request a new turn even within the window', async () => {
-      const first = await store.admit(CHANNEL, CHAT, 'a', LIVE(), WINDOW_MS);
-      const other = await store.admit(CHANNEL, CHAT, 'b', LIVE(), WINDOW_MS);
+      const first = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'a',
+        deadline: LIVE(),
+        dedupWindowMs: WINDOW_MS,
+      });
+      const other = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'b',
+        deadline: LIVE(),
+        dedupWindowMs: WINDOW_MS,
+      });
 
       expect(other.isNew).toBe(true);
       expect(other.turnId).not.toBe(first.turnId);
@@ -160,7 +236,13 @@ describe('ConversationStore on a real Redis', () => {
       // Webim re-sends the request it is waiting on, which is always the chat's latest one.
       const a = await admit('a');
       await admit('b');
-      const aAgain = await store.admit(CHANNEL, CHAT, 'a', LIVE(), WINDOW_MS);
+      const aAgain = await store.admit({
+        channelId: CHANNEL,
+        chatId: CHAT,
+        requestHash: 'a',
+        deadline: LIVE(),
+        dedupWindowMs: WINDOW_MS,
+      });
 
       expect(aAgain.isNew).toBe(true);
       expect(aAgain.turnId).not.toBe(a);
@@ -187,7 +269,7 @@ describe('ConversationStore on a real Redis', () => {
 
       expect(await claim(t2)).toEqual({ status: 'ok', conversation: null, values: [] });
       expect(await turnList()).toEqual([t2]);
-      expect(await redis.hexists(store.keys(CHANNEL, CHAT).leases, t1)).toBe(0);
+      expect(await redis.hexists(keys(CHAT).leases, t1)).toBe(0);
     });
 
     it("extends the head's lease, so that the next turn keeps waiting past the deadline", async () => {
@@ -201,7 +283,7 @@ describe('ConversationStore on a real Redis', () => {
     it('answers settled for a turn the gateway handed off, and frees its place', async () => {
       const t1 = await admit('h1');
       const t2 = await admit('h2');
-      expect(await store.settle(CHANNEL, CHAT, t1, 'timeout')).toBeNull();
+      expect(await store.settle({ ...chat, turnId: t1, reason: 'timeout' })).toBeNull();
 
       expect(await claim(t1)).toEqual({ status: 'settled' });
       expect(await turnList()).toEqual([t2]);
@@ -307,10 +389,10 @@ describe('ConversationStore on a real Redis', () => {
       await claim(t1);
       await commit(t1, answer('one'), conversation(1));
       await claim(t2);
-      expect(await store.settle(CHANNEL, CHAT, t2, 'timeout')).toBeNull();
+      expect(await store.settle({ ...chat, turnId: t2, reason: 'timeout' })).toBeNull();
       const replies = await subscribeToReplies();
 
-      expect(await commit(t2, answer('too late'), conversation(2))).toBe('late');
+      expect(await commit(t2, answer('too late'), conversation(2))).toBe('settled');
 
       const after = await store.read(CHANNEL, CHAT);
       expect(after.conversation).toEqual(conversation(1));
@@ -350,8 +432,8 @@ describe('ConversationStore on a real Redis', () => {
   });
 
   describe('timers', () => {
-    const field = timerFields('agent', 'nudge');
-    const hash = () => redis.hgetall(store.keys(CHANNEL, CHAT).chat);
+    const field = timerFields({ agentId: 'agent', name: 'nudge' });
+    const hash = () => redis.hgetall(keys(CHAT).chat);
     /** Commits a turn whose scenario started (or, with delayMs null, cancelled) the timer. */
     const turnWithTimer = async (delayMs: number | null, now: number) => {
       const t = await admit(`h${Math.random()}`);
@@ -365,10 +447,10 @@ describe('ConversationStore on a real Redis', () => {
         chatId: CHAT,
         turnId: t,
         conversation: conversation(1),
-        reply: answer('ok'),
-        replyTo: replyChannel(prefix, 'gw-1'),
-        jobId: `job-${t}`,
-        timerOps: timerOps('agent', effects, now),
+        messages: answer('ok').messages,
+        sink: replySink(answer('ok'), t),
+        origin: { source: 'webim' },
+        timers: timerOps('agent', effects, now),
       });
     };
 
@@ -376,7 +458,7 @@ describe('ConversationStore on a real Redis', () => {
       const now = Date.now();
       const first = await turnWithTimer(30_000, now);
       expect(first.arm).toEqual([{ agentId: 'agent', name: 'nudge', dueAt: now + 30_000 }]);
-      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 30_000}`);
+      await store.markArmed(chat, field.armed, `job-a|${now + 30_000}`);
 
       const again = await turnWithTimer(30_000, now + 1000);
       expect(again.arm).toEqual([]);
@@ -389,7 +471,7 @@ describe('ConversationStore on a real Redis', () => {
     it('asks for another job when restarted earlier than the armed one looks', async () => {
       const now = Date.now();
       await turnWithTimer(60_000, now);
-      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 60_000}`);
+      await store.markArmed(chat, field.armed, `job-a|${now + 60_000}`);
 
       expect((await turnWithTimer(5000, now)).arm).toEqual([
         { agentId: 'agent', name: 'nudge', dueAt: now + 5000 },
@@ -398,14 +480,14 @@ describe('ConversationStore on a real Redis', () => {
 
     it('replaces an armed job that should have looked more than a minute ago', async () => {
       const now = Date.now();
-      await store.markArmed(CHANNEL, CHAT, field.armed, `job-lost|${now - 61_000}`);
+      await store.markArmed(chat, field.armed, `job-lost|${now - 61_000}`);
       expect((await turnWithTimer(1000, now)).arm).toHaveLength(1);
     });
 
     it('forgets the due time on a cancel and keeps the armed job, which will find it gone', async () => {
       const now = Date.now();
       await turnWithTimer(30_000, now);
-      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 30_000}`);
+      await store.markArmed(chat, field.armed, `job-a|${now + 30_000}`);
       await turnWithTimer(null, now);
 
       const fields = await hash();
@@ -420,45 +502,56 @@ describe('ConversationStore on a real Redis', () => {
     it('reads the timer with the claim, and postpones a timer turn to its new due time', async () => {
       const now = Date.now();
       await turnWithTimer(30_000, now);
-      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 30_000}`);
+      await store.markArmed(chat, field.armed, `job-a|${now + 30_000}`);
       const p1 = 'p-timer';
-      await store.enqueueProactive(CHANNEL, CHAT, p1, LIVE());
+      await store.join({ ...chat, turnId: p1, leaseUntil: LIVE() });
 
-      const claimed = await store.claim(CHANNEL, CHAT, p1, LIVE(), [field.due, field.armed]);
+      const claimed = await store.claim({
+        ...chat,
+        turnId: p1,
+        leaseUntil: LIVE(),
+        fields: [field.due, field.armed],
+      });
       expect(claimed).toMatchObject({
         status: 'ok',
         values: [String(now + 30_000), `job-a|${now + 30_000}`],
       });
-      expect(await store.postpone(CHANNEL, CHAT, p1, field.armed, `job-a|${now + 45_000}`)).toBe(
-        'ok',
-      );
+      expect(
+        await store.postpone({
+          ...chat,
+          turnId: p1,
+          armedField: field.armed,
+          armed: `job-a|${now + 45_000}`,
+        }),
+      ).toBe('ok');
       expect(await turnList()).toEqual([]);
       expect((await hash())[field.armed]).toBe(`job-a|${now + 45_000}`);
       // Postponed, not done: the same turn takes its place again when the job runs again.
-      await store.enqueueProactive(CHANNEL, CHAT, p1, LIVE());
-      expect((await store.claim(CHANNEL, CHAT, p1, LIVE())).status).toBe('ok');
+      await store.join({ ...chat, turnId: p1, leaseUntil: LIVE() });
+      expect((await store.claim({ ...chat, turnId: p1, leaseUntil: LIVE() })).status).toBe('ok');
     });
 
     it('clears a fired timer, and arms it again when its branch starts it again', async () => {
       const now = Date.now();
       await turnWithTimer(1000, now);
-      await store.markArmed(CHANNEL, CHAT, field.armed, `job-a|${now + 1000}`);
+      await store.markArmed(chat, field.armed, `job-a|${now + 1000}`);
       const p1 = 'p-fire';
-      await store.enqueueProactive(CHANNEL, CHAT, p1, LIVE());
-      await store.claim(CHANNEL, CHAT, p1, LIVE());
+      await store.join({ ...chat, turnId: p1, leaseUntil: LIVE() });
+      await store.claim({ ...chat, turnId: p1, leaseUntil: LIVE() });
 
       const restart: TurnEffect[] = [{ type: 'start_timer', name: 'nudge', delayMs: 1000 }];
-      const fired = await store.commitProactive({
-        channelId: CHANNEL,
-        chatId: CHAT,
+      const fired = await store.commit({
+        ...chat,
         turnId: p1,
         conversation: conversation(2),
         messages: [{ type: 'text', text: 'Still there?' }],
-        outboxMax: 10,
-        timerOps: timerOps('agent', restart, now + 1000, 'nudge'),
+        sink: { kind: 'outbox', outboxMax: 10 },
+        origin: { source: 'timer', name: 'nudge' },
+        timers: timerOps('agent', restart, now + 1000, 'nudge'),
       });
       expect(fired).toEqual({
         status: 'ok',
+        delivered: 0,
         dropped: 0,
         arm: [{ agentId: 'agent', name: 'nudge', dueAt: now + 2000 }],
       });
@@ -473,7 +566,7 @@ describe('ConversationStore on a real Redis', () => {
       const t1 = await admit('h1');
       const before = Date.now();
 
-      expect(await store.settle(CHANNEL, CHAT, t1, 'timeout')).toBeNull();
+      expect(await store.settle({ ...chat, turnId: t1, reason: 'timeout' })).toBeNull();
 
       const { handoff } = await store.read(CHANNEL, CHAT);
       expect(handoff).toEqual({ reason: 'timeout', turnId: t1, at: expect.any(Number) });
@@ -489,16 +582,18 @@ describe('ConversationStore on a real Redis', () => {
       await claim(t1);
       await commit(t1, answer('made it'), conversation(1));
 
-      expect(await store.settle(CHANNEL, CHAT, t1, 'timeout')).toEqual(answer('made it'));
+      expect(await store.settle({ ...chat, turnId: t1, reason: 'timeout' })).toEqual(
+        answer('made it'),
+      );
       expect((await store.read(CHANNEL, CHAT)).handoff).toBeNull();
       expect(await store.outcome(CHANNEL, CHAT, t1)).toEqual(answer('made it'));
     });
 
     it('keeps the first hand-off when settled twice', async () => {
       const t1 = await admit('h1');
-      await store.settle(CHANNEL, CHAT, t1, 'timeout');
+      await store.settle({ ...chat, turnId: t1, reason: 'timeout' });
 
-      expect(await store.settle(CHANNEL, CHAT, t1, 'breaker_open')).toEqual({
+      expect(await store.settle({ ...chat, turnId: t1, reason: 'breaker_open' })).toEqual({
         messages: [],
         handoff: { reason: 'timeout' },
       });
@@ -582,7 +677,7 @@ describe('ConversationStore on a real Redis', () => {
         return open >= 0 && close > open + 1 ? key.slice(open + 1, close) : key;
       };
       for (const chatId of ['plain', 'a:b', '{x}', 'x}y', '}{']) {
-        const k = store.keys(CHANNEL, chatId);
+        const k = keys(chatId);
         const tags = new Set([k.chat, k.turns, k.leases, k.outcome('1-1')].map(hashTag));
         expect(tags.size).toBe(1);
       }

@@ -175,7 +175,7 @@ describe('timer restarts', () => {
   });
   afterAll(() => stack.close());
 
-  const fields = timerFields('menu', 'reminder');
+  const fields = timerFields({ agentId: 'menu', name: 'reminder' });
   /** The timer in the chat's hash: when it is due, and the job armed for it. */
   const timer = async (chatId: string) => {
     const [due, armed] = await stack.client.hmget(

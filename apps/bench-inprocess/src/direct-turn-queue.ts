@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Admission, ConversationStore, TurnJobData } from '@app/conversation';
 import { AdmissionRequest, admitTurn } from '../../gateway/src/turns/turn-queue.service';
-import { TurnRunner } from '../../worker/src/turns/turn-runner.service';
+import { TurnExecutor } from '../../worker/src/turns/turn-executor.service';
+import { visitorTask } from '../../worker/src/turns/turn-task';
 
 /**
  * BENCH ONLY (`BENCH_INPROCESS_MODE=direct`): stands in for the gateway's TurnQueue. It admits
- * the turn as the product does, then hands the job to the worker's TurnRunner in this process
+ * the turn as the product does, then hands the job to the worker's TurnExecutor in this process
  * instead of BullMQ, so everything else stays the product's: admit, the breaker, claim and
  * commit (Lua), the timers, the reply published on Redis Pub/Sub to this gateway's
  * ReplyListener. What the `queue` mode costs beyond this one is BullMQ: the job's add, fetch,
@@ -17,7 +18,7 @@ export class DirectTurnQueue {
 
   constructor(
     private readonly store: ConversationStore,
-    private readonly runner: TurnRunner,
+    private readonly executor: TurnExecutor,
   ) {}
 
   async admitAndAdd(
@@ -29,8 +30,8 @@ export class DirectTurnQueue {
     if (!admission.isNew) return admission;
     // As with BullMQ, the turn starts after the add resolves; its reply arrives on Pub/Sub.
     setImmediate(() => {
-      this.runner
-        .run(jobId, data)
+      this.executor
+        .run(visitorTask(jobId, data))
         .catch((error: Error) => this.logger.error({ jobId, err: error.message }, 'Turn failed'));
     });
     return admission;

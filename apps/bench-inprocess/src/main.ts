@@ -15,7 +15,7 @@ import { protectQueueBoard } from '../../gateway/src/auth/queue-board-auth';
 import { TurnDispatcher } from '../../gateway/src/turns/turn-dispatcher.service';
 import { TurnQueue } from '../../gateway/src/turns/turn-queue.service';
 import { TimerScheduler } from '../../worker/src/proactive/timer-scheduler.service';
-import { TurnRunner } from '../../worker/src/turns/turn-runner.service';
+import { TurnExecutor } from '../../worker/src/turns/turn-executor.service';
 import { DirectTurnQueue } from './direct-turn-queue';
 import { InProcessTurns } from './in-process-turns';
 
@@ -23,7 +23,7 @@ import { InProcessTurns } from './in-process-turns';
 // the hop's cost side by side (docs/performance.md). Not a product feature:
 // `npm start`, `npm run build`, the image and the deployment never build or run it.
 //   BENCH_INPROCESS_MODE=kv      a hand-written in-process bot: GET state, run the agent, SET
-//   BENCH_INPROCESS_MODE=direct  the product's dispatcher and the worker's TurnRunner in one
+//   BENCH_INPROCESS_MODE=direct  the product's dispatcher and the worker's TurnExecutor in one
 //                                process: everything but BullMQ
 // Everything else (Fastify, Nest routing, the webhook controller, channels, the agent cache,
 // metrics, logging) is the gateway's own module.
@@ -41,7 +41,7 @@ function baselineProviders(providers: Provider[], mode: Mode): Provider[] {
     // The TurnDispatcher gets DirectTurnQueue; Bull Board and the gauges keep the real queue.
     { provide: TurnQueue, useClass: DirectTurnQueue },
     { provide: WorkerEnv, useFactory: () => validateEnv(WorkerEnv, process.env) },
-    TurnRunner,
+    TurnExecutor,
     TimerScheduler,
   ];
 }

@@ -7,10 +7,9 @@ import { RedisClientsModule } from '@app/redis';
 import { HeartbeatService } from './heartbeat.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProactiveProcessor } from './proactive/proactive.processor';
-import { ProactiveRunner } from './proactive/proactive-runner.service';
 import { TimerScheduler } from './proactive/timer-scheduler.service';
 import { TurnProcessor } from './turns/turn.processor';
-import { TurnRunner } from './turns/turn-runner.service';
+import { TurnExecutor } from './turns/turn-executor.service';
 import { WorkerDrain } from './worker-drain.service';
 
 @Module({})
@@ -27,10 +26,9 @@ export class WorkerModule {
         ObservabilityModule,
       ],
       providers: [
-        TurnRunner,
+        TurnExecutor,
         TurnProcessor,
         TimerScheduler,
-        ProactiveRunner,
         ProactiveProcessor,
         HeartbeatService,
         WorkerDrain,

@@ -1,3 +1,9 @@
+/** A chat of a channel: what every key of the turn protocol is scoped to. */
+export interface ChatRef {
+  channelId: string;
+  chatId: string;
+}
+
 /**
  * Redis keys of one chat. They share a `{channel:chat}` hash tag so that every turn script
  * touches a single Redis Cluster slot.

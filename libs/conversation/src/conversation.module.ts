@@ -3,7 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { SharedEnv } from '@app/config';
 import { COMMAND_REDIS, redisOptions, RedisRole } from '@app/redis';
-import { ConversationStore, OUTCOME_TTL_MS } from './conversation-store';
+import { ConversationStore, OUTCOME_TTL_MS } from './turn-protocol/conversation-store';
 import { PROACTIVE_QUEUE, TURN_QUEUE } from './queues';
 
 /**

@@ -1,7 +1,9 @@
 export * from './queues';
 export * from './turn-contracts';
+export * from './turn-outcomes';
 export * from './conversation-keys';
-export * from './conversation-store';
+export * from './turn-protocol/conversation-store';
+export { defineTurnScripts } from './turn-protocol/turn-scripts';
 export * from './reply-envelope';
 export * from './conversation.module';
 export * from './worker-heartbeats';

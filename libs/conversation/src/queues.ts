@@ -1,4 +1,6 @@
 import type { JobsOptions } from 'bullmq';
+import type { ChatRef } from './conversation-keys';
+import type { DueTimer } from './timers';
 
 // The two BullMQ queues of the product, with the options of their jobs and the ids those jobs
 // get. Every producer reads them from here, so that a job's retries and retention are decided
@@ -52,13 +54,8 @@ export function turnJobId(channelId: string, chatId: string, turnId: string): st
  * restart moves the timer in the chat's hash, not the job (see timers.ts), so a job is added
  * only when none is armed in time, and its id is never that of a job still being removed.
  */
-export function timerJobId(
-  channelId: string,
-  chatId: string,
-  agentId: string,
-  name: string,
-  dueAt: number,
-): string {
+export function timerJobId({ channelId, chatId }: ChatRef, timer: DueTimer): string {
+  const { agentId, name, dueAt } = timer;
   return `timer.${channelId}.${encodeURIComponent(chatId)}.${agentId}.${name}.${dueAt}`;
 }
 

@@ -1,35 +1,38 @@
-import { checkTimer, timerFields, timerOps, timersToArm } from './timers';
+import { checkTimer, decodeTimersToArm, encodeTimerOps, timerFields, timerOps } from './timers';
 
 describe('timer operations', () => {
   it("turns each timer's last effect into a due time or a cancel, and clears the fired one first", () => {
-    const ops = timerOps(
-      'shop',
-      [
-        { type: 'start_timer', name: 'nudge', delayMs: 1000 },
-        { type: 'cancel_timer', name: 'nudge' },
-        { type: 'start_timer', name: 'nudge', delayMs: 5000 },
-        { type: 'cancel_timer', name: 'late' },
-      ],
-      100,
-      'nudge',
+    const ops = encodeTimerOps(
+      timerOps(
+        'shop',
+        [
+          { type: 'start_timer', name: 'nudge', delayMs: 1000 },
+          { type: 'cancel_timer', name: 'nudge' },
+          { type: 'start_timer', name: 'nudge', delayMs: 5000 },
+          { type: 'cancel_timer', name: 'late' },
+        ],
+        100,
+        'nudge',
+      ),
     );
     expect(JSON.parse(ops)).toEqual([
-      ['shop:nudge', '-1'],
+      ['shop:nudge', 'fired'],
       ['shop:nudge', '5100'],
-      ['shop:late', '0'],
+      ['shop:late', 'cancel'],
     ]);
   });
 
   it('is empty when the turn does nothing to timers', () => {
-    expect(timerOps('shop', [], 100)).toBe('');
+    expect(timerOps('shop', [], 100)).toEqual([]);
+    expect(encodeTimerOps([])).toBe('');
   });
 
   it('reads the timers to arm back, with names that contain what separates them elsewhere', () => {
-    expect(timersToArm(['shop:nudge|1700000000123', 'a-b:x.y|5'])).toEqual([
+    expect(decodeTimersToArm(['shop:nudge', '1700000000123', 'a-b:x.y|z', 5])).toEqual([
       { agentId: 'shop', name: 'nudge', dueAt: 1700000000123 },
-      { agentId: 'a-b', name: 'x.y', dueAt: 5 },
+      { agentId: 'a-b', name: 'x.y|z', dueAt: 5 },
     ]);
-    expect(timerFields('shop', 'nudge')).toEqual({
+    expect(timerFields({ agentId: 'shop', name: 'nudge' })).toEqual({
       due: 'timer:shop:nudge',
       armed: 'armed:shop:nudge',
     });

@@ -1,62 +1,92 @@
 import type { TurnEffect } from '@app/scenario/model';
 
-// Timers as the turn scripts keep them (see TIMERS in turn-scripts.ts): a due time in the chat's
-// hash, moved by every start, and a delayed job armed only when none will look in time. Pure:
-// the worker turns a scenario's effects into operations for the commit, and the commit's answer
-// into jobs to add.
+// A chat's timers, as the turn protocol keeps them (see lua/includes/apply-timers.lua): a due
+// time in the chat's hash, moved by every start, and a delayed job armed only when none will
+// look in time. This file is the one place that knows how a timer is written down: its id, its
+// hash fields, the value that names its armed job, and the operations a commit applies. Pure:
+// the worker turns a scenario's effects into operations, and the commit's answer into jobs.
 
-/** A chat's timer as the hash names it: agent and timer name (agent ids have no ':'). */
-export function timerName(agentId: string, name: string): string {
+/** A timer of a chat: an agent's timer by its declared name. */
+export interface TimerRef {
+  agentId: string;
+  name: string;
+}
+
+/** A timer and when it is due (epoch ms). */
+export interface DueTimer extends TimerRef {
+  dueAt: number;
+}
+
+/** A timer's id within its chat, as its hash fields and the commit's answers carry it. */
+export function timerId({ agentId, name }: TimerRef): string {
+  // Agent ids have no ':', so the first one separates; a timer's name may hold anything.
   return `${agentId}:${name}`;
 }
 
-/** The hash fields of a timer: when it is due, and the job armed for it (`<jobId>|<dueMs>`). */
-export function timerFields(agentId: string, name: string): { due: string; armed: string } {
-  const timer = timerName(agentId, name);
-  return { due: `timer:${timer}`, armed: `armed:${timer}` };
+function parseTimerId(id: string): TimerRef {
+  const colon = id.indexOf(':');
+  return { agentId: id.slice(0, colon), name: id.slice(colon + 1) };
 }
 
+/** The hash fields of a timer: when it is due, and the job armed for it. */
+export function timerFields(timer: TimerRef): { due: string; armed: string } {
+  const id = timerId(timer);
+  return { due: `timer:${id}`, armed: `armed:${id}` };
+}
+
+/** The value of a timer's `armed` field: the job that will look at it, and when. */
+export function armedValue(jobId: string, dueAt: number): string {
+  return `${jobId}|${dueAt}`;
+}
+
+/** What a commit does to one timer. */
+export type TimerOp =
+  | { timer: TimerRef; action: 'start'; dueAt: number }
+  /** Its job, if any, will find nothing to fire. */
+  | { timer: TimerRef; action: 'cancel' }
+  /** The timer whose job runs this turn: cleared, so that its branch can start it again. */
+  | { timer: TimerRef; action: 'fired' };
+
 /**
- * The commit's timer operations for a turn's effects, as the JSON the scripts read ('' for
- * none). Only the last effect on each timer counts: a cancel then a start is a restart.
- * `fired` is the timer whose job runs this turn: it is cleared first, so that its branch can
- * start it again.
+ * The commit's timer operations for a turn's effects. Only the last effect on each timer
+ * counts: a cancel then a start is a restart. `fired` is the timer whose job runs this turn.
  */
 export function timerOps(
   agentId: string,
   effects: TurnEffect[],
   nowMs: number,
   fired?: string,
-): string {
+): TimerOp[] {
   const last = new Map<string, TurnEffect>();
   for (const effect of effects) last.set(effect.name, effect);
-  const ops: [string, string][] = [];
-  if (fired !== undefined) ops.push([timerName(agentId, fired), '-1']);
+  const ops: TimerOp[] = [];
+  if (fired !== undefined) ops.push({ timer: { agentId, name: fired }, action: 'fired' });
   for (const effect of last.values()) {
-    const due = effect.type === 'start_timer' ? String(nowMs + effect.delayMs) : '0';
-    ops.push([timerName(agentId, effect.name), due]);
+    const timer = { agentId, name: effect.name };
+    ops.push(
+      effect.type === 'start_timer'
+        ? { timer, action: 'start', dueAt: nowMs + effect.delayMs }
+        : { timer, action: 'cancel' },
+    );
   }
-  return ops.length > 0 ? JSON.stringify(ops) : '';
+  return ops;
 }
 
-/** A timer the commit found without a job that will fire it in time. */
-export interface TimerToArm {
-  agentId: string;
-  name: string;
-  dueAt: number;
+/** The operations as the commit script reads them: [timer id, due ms | 'cancel' | 'fired']. */
+export function encodeTimerOps(ops: TimerOp[]): string {
+  if (ops.length === 0) return '';
+  return JSON.stringify(
+    ops.map((op) => [timerId(op.timer), op.action === 'start' ? String(op.dueAt) : op.action]),
+  );
 }
 
-/** The commit's answer (`agent:name|dueMs` each) as timers to arm. */
-export function timersToArm(values: string[]): TimerToArm[] {
-  return values.map((value) => {
-    const colon = value.indexOf(':');
-    const bar = value.lastIndexOf('|');
-    return {
-      agentId: value.slice(0, colon),
-      name: value.slice(colon + 1, bar),
-      dueAt: Number(value.slice(bar + 1)),
-    };
-  });
+/** The commit's answer (timer id, due ms, timer id, due ms, ...) as the timers to arm. */
+export function decodeTimersToArm(flat: (string | number)[]): DueTimer[] {
+  const timers: DueTimer[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    timers.push({ ...parseTimerId(String(flat[i])), dueAt: Number(flat[i + 1]) });
+  }
+  return timers;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { BotMessage, TurnInput } from '@app/scenario/model';
-import { chatKeys } from './conversation-keys';
+import { chatKeys, ChatRef } from './conversation-keys';
 import type { TurnReply } from './turn-contracts';
 
 /** Where a turn came from: a Webim request, a timer firing, or an incoming request. */
@@ -41,7 +41,7 @@ const TRIM_EVERY = 64;
 
 /**
  * Transcripts and the per-channel index of recent chats. Entries are written by the turn
- * scripts in the same atomic step as the outcome they describe (see turn-scripts.ts); this
+ * scripts in the same atomic step as the outcome they describe (see turn-protocol/lua); this
  * class builds them, maintains the index beside them, and reads both back.
  */
 export class Transcripts {
@@ -54,11 +54,11 @@ export class Transcripts {
     return this.options.retentionSec > 0;
   }
 
-  /** ARGV for a turn script: the entry (or its head, to be closed by the script), retention, cap. */
-  scriptArgs(entry: Omit<TranscriptEntry, 'at'> | null, open: boolean): (string | number)[] {
+  /** A turn script's arguments for an entry: the entry's JSON ('' for none), retention, cap. */
+  scriptArgs(entry: Omit<TranscriptEntry, 'at'> | null): [string, number, number] {
     if (!entry || !this.enabled) return ['', 0, 0];
     const json = JSON.stringify({ at: new Date().toISOString(), ...entry });
-    return [open ? json.slice(0, -1) : json, this.options.retentionSec, this.options.maxEntries];
+    return [json, this.options.retentionSec, this.options.maxEntries];
   }
 
   private indexKey(channelId: string): string {
@@ -70,7 +70,7 @@ export class Transcripts {
    * past the retention are trimmed on one write in TRIM_EVERY (on average), which bounds the
    * index just as well, and before every listing.
    */
-  touch(pipeline: ChainableCommander, channelId: string, chatId: string): void {
+  touch(pipeline: ChainableCommander, { channelId, chatId }: ChatRef): void {
     if (!this.enabled) return;
     const key = this.indexKey(channelId);
     pipeline.zadd(key, Date.now(), chatId).expire(key, this.options.retentionSec);
@@ -92,14 +92,14 @@ export class Transcripts {
     entry: Omit<TranscriptEntry, 'at'>,
   ): Promise<void> {
     if (!this.enabled) return;
-    const [json, retention, max] = this.scriptArgs(entry, false);
+    const [json, retention, max] = this.scriptArgs(entry);
     const key = chatKeys(this.options.keyPrefix, channelId, chatId).transcript;
     const pipeline = this.redis
       .pipeline()
       .rpush(key, json)
       .ltrim(key, -Number(max), -1)
       .expire(key, retention);
-    this.touch(pipeline, channelId, chatId);
+    this.touch(pipeline, { channelId, chatId });
     await pipeline.exec();
   }
 

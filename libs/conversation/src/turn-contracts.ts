@@ -26,10 +26,16 @@ export type HandoffReason =
   | 'unsupported_message'
   | 'internal_error';
 
+/** A chat handed to an operator, and why (the bot's own reason is in `detail`). */
+export interface Handoff {
+  reason: HandoffReason;
+  detail?: string;
+}
+
 /** What a turn produced, channel-neutral. Stored as the turn's outcome and published to the gateway. */
 export interface TurnReply {
   messages: BotMessage[];
-  handoff: { reason: HandoffReason; detail?: string } | null;
+  handoff: Handoff | null;
 }
 
 export interface TurnJobData {
@@ -48,25 +54,6 @@ export interface TurnJobData {
   /** Pub/Sub channel of the gateway instance waiting for the reply. */
   replyTo: string;
 }
-
-/** The job's return value, shown in Bull Board and read by tests. */
-export interface TurnJobResult {
-  status: TurnRunStatus;
-  handoff?: HandoffReason;
-  steps?: number;
-  waitedMs?: number;
-  ranMs?: number;
-  /** Buffered messages of timers and incoming requests that went out at the head of the answer. */
-  delivered?: number;
-}
-
-export type TurnRunStatus =
-  | 'answered' // committed; the gateway got the reply
-  | 'expired' // picked up after its deadline: not run
-  | 'settled' // the gateway had already handed the chat off: not run
-  | 'late' // ran, but the gateway handed off first: result discarded, conversation unchanged
-  | 'lost' // ran, but a later turn took over after this one's lease: result discarded
-  | 'gone'; // its place in the chat's order is gone (expired while waiting): not run
 
 /** A conversation as stored between turns. */
 export interface StoredConversation {

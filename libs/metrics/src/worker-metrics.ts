@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { ProactiveJobData, TurnJobResult } from '@app/conversation';
+import type { ProactiveJobData, ProactiveOutcome, TurnJobResult } from '@app/conversation';
 
 /**
  * Turns wait and run for milliseconds; proactive turns may wait out a busy chat or a retry's
@@ -35,15 +35,6 @@ export function jobWaitSeconds(job: JobTiming): number | undefined {
 export function jobRunSeconds(job: JobTiming, now = Date.now()): number | undefined {
   if (!job.processedOn) return undefined;
   return Math.max(0, (job.finishedOn || now) - job.processedOn) / 1000;
-}
-
-/** What a proactive job returns (see ProactiveRunner). */
-export interface ProactiveOutcome {
-  /** `cancelled` and `superseded`: a timer's job that found nothing to fire (see timers.ts). */
-  status: 'delivered' | 'dropped' | 'settled' | 'lost' | 'cancelled' | 'superseded';
-  messages?: number;
-  dropped?: number;
-  scenarioError?: boolean;
 }
 
 /**

@@ -171,7 +171,13 @@ export class TurnDispatcher implements OnModuleDestroy {
       try {
         const { channel, chatId, turnId } = attempt;
         const existing = await withTimeout(
-          this.store.settle(channel.id, chatId, turnId, 'timeout', attempt.input),
+          this.store.settle({
+            channelId: channel.id,
+            chatId,
+            turnId,
+            reason: 'timeout',
+            input: attempt.input,
+          }),
           SETTLE_TIMEOUT_MS,
         );
         // Answered between the budget running out and now: the answer is committed, send it.

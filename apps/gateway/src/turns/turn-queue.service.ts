@@ -7,7 +7,7 @@ import { GatewayEnv } from '@app/config';
 import {
   Admission,
   ConversationStore,
-  defineTurnCommands,
+  defineTurnScripts,
   TURN_QUEUE,
   TurnJobData,
   turnJobOptions,
@@ -27,8 +27,7 @@ export function admitTurn(
   via?: Redis,
 ): Promise<Admission> {
   const { channelId, chatId, deadline, turnId } = data;
-  const { requestHash, dedupWindowMs } = request;
-  return store.admit(channelId, chatId, requestHash, deadline, dedupWindowMs, turnId, via);
+  return store.admit({ channelId, chatId, turnId, deadline, ...request }, via);
 }
 
 /**
@@ -97,7 +96,7 @@ export class TurnQueue implements OnModuleInit {
   private async queueClient(): Promise<Redis> {
     const client = (await this.queue.backend.client) as unknown as Redis;
     if (client !== this.preparedClient) {
-      defineTurnCommands(client);
+      defineTurnScripts(client);
       this.preparedClient = client;
     }
     return client;

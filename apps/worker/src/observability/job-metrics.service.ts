@@ -2,12 +2,13 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import {
   PROACTIVE_QUEUE,
+  ProactiveOutcome,
   ProactiveJobData,
   TURN_QUEUE,
   TurnJobData,
   TurnJobResult,
 } from '@app/conversation';
-import { ProactiveOutcome, WorkerMetrics } from '@app/metrics';
+import { WorkerMetrics } from '@app/metrics';
 import { BullWorkers } from './bull-workers';
 
 /**

@@ -1,16 +1,17 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
-import { PROACTIVE_QUEUE, ProactiveJobData } from '@app/conversation';
+import { PROACTIVE_QUEUE, ProactiveJobData, ProactiveOutcome } from '@app/conversation';
+import { TurnExecutor } from '../turns/turn-executor.service';
+import { proactiveTask } from '../turns/turn-task';
 import { watchWorker, workerOptions } from '../worker-setup';
-import type { ProactiveOutcome } from '@app/metrics';
-import { ProactiveRunner } from './proactive-runner.service';
 
+/** Proactive turns: timers (delayed jobs) and incoming requests, buffered in the outbox. */
 @Processor(PROACTIVE_QUEUE, workerOptions())
 export class ProactiveProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(ProactiveProcessor.name);
 
-  constructor(private readonly runner: ProactiveRunner) {
+  constructor(private readonly executor: TurnExecutor) {
     super();
   }
 
@@ -19,7 +20,7 @@ export class ProactiveProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   async process(job: Job<ProactiveJobData>, token?: string): Promise<ProactiveOutcome> {
-    const result = await this.runner.run(job.id!, job.timestamp, job.data);
+    const result = await this.executor.run(proactiveTask(job.id!, job.timestamp, job.data));
     if (result.status === 'postponed') {
       // The timer was started again: the same job waits for the new due time.
       await job.moveToDelayed(result.until, token);

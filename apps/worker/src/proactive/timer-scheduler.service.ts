@@ -2,20 +2,16 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import {
+  armedValue,
+  ChatRef,
   ConversationStore,
+  DueTimer,
   PROACTIVE_QUEUE,
   ProactiveJobData,
   proactiveJobOptions,
   timerFields,
   timerJobId,
-  TimerToArm,
 } from '@app/conversation';
-
-/** The chat a timer belongs to. */
-export interface TimerChat {
-  channelId: string;
-  chatId: string;
-}
 
 /**
  * Adds the delayed jobs of timers that a commit found unarmed (see timers.ts). Most starts of a
@@ -24,26 +20,23 @@ export interface TimerChat {
  */
 @Injectable()
 export class TimerScheduler {
-  private readonly logger = new Logger('Timers');
+  private readonly logger = new Logger(TimerScheduler.name);
 
   constructor(
     @InjectQueue(PROACTIVE_QUEUE) private readonly queue: Queue<ProactiveJobData>,
     private readonly store: ConversationStore,
   ) {}
 
-  async arm(chat: TimerChat, timers: TimerToArm[]): Promise<void> {
+  async arm(chat: ChatRef, timers: DueTimer[]): Promise<void> {
     await Promise.all(timers.map((timer) => this.armOne(chat, timer)));
   }
 
-  private async armOne(chat: TimerChat, { agentId, name, dueAt }: TimerToArm): Promise<void> {
-    const jobId = timerJobId(chat.channelId, chat.chatId, agentId, name, dueAt);
+  private async armOne({ channelId, chatId }: ChatRef, timer: DueTimer): Promise<void> {
+    const chat = { channelId, chatId };
+    const jobId = timerJobId(chat, timer);
     // Marked first: the job may be due at once, and it only fires if it is the armed one.
-    await this.store.markArmed(
-      chat.channelId,
-      chat.chatId,
-      timerFields(agentId, name).armed,
-      `${jobId}|${dueAt}`,
-    );
+    await this.store.markArmed(chat, timerFields(timer).armed, armedValue(jobId, timer.dueAt));
+    const { agentId, name, dueAt } = timer;
     const data: ProactiveJobData = { v: 1, kind: 'timer', ...chat, agentId, name };
     await this.queue.add('timer', data, {
       ...proactiveJobOptions('timer'),

@@ -4,14 +4,16 @@ import type { Job } from 'bullmq';
 import { WorkerEnv } from '@app/config';
 import { TURN_QUEUE, TurnJobData, TurnJobResult } from '@app/conversation';
 import { watchWorker, workerOptions } from '../worker-setup';
-import { TurnRunner } from './turn-runner.service';
+import { TurnExecutor } from './turn-executor.service';
+import { visitorTask } from './turn-task';
 
+/** Visitor turns: one job per Webim request, whose answer the gateway waits for. */
 @Processor(TURN_QUEUE, workerOptions())
 export class TurnProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(TurnProcessor.name);
 
   constructor(
-    private readonly runner: TurnRunner,
+    private readonly executor: TurnExecutor,
     private readonly env: WorkerEnv,
   ) {
     super();
@@ -23,6 +25,6 @@ export class TurnProcessor extends WorkerHost implements OnApplicationBootstrap 
   }
 
   process(job: Job<TurnJobData>): Promise<TurnJobResult> {
-    return this.runner.run(job.id!, job.data);
+    return this.executor.run(visitorTask(job.id!, job.data));
   }
 }

@@ -1,0 +1,335 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AgentCache, LoadedAgent } from '@app/catalog';
+import { WorkerEnv } from '@app/config';
+import {
+  armedValue,
+  checkTimer,
+  CommitResult,
+  CommitSink,
+  ConversationStore,
+  Handoff,
+  ProactiveOutcome,
+  StoredConversation,
+  TimerRef,
+  timerFields,
+  timerOps,
+  TranscriptSource,
+  TurnJobResult,
+} from '@app/conversation';
+import { runTurn, ScenarioError, TurnEffect } from '@app/scenario';
+import type { BotMessage } from '@app/scenario/model';
+import { TimerScheduler } from '../proactive/timer-scheduler.service';
+import { ProactiveTask, TurnTask, VisitorTask } from './turn-task';
+
+/** How long a proactive turn holds its chat; it runs in milliseconds (pauses are capped). */
+const PROACTIVE_LEASE_MS = 5000;
+/** How long a proactive turn waits for the chat's earlier turns before its job is retried. */
+const PROACTIVE_MAX_WAIT_MS = 30_000;
+
+/** A timer's job that must run again at `until`: the timer was started again since. */
+export interface Postponed {
+  status: 'postponed';
+  until: number;
+}
+
+/** What the scenario made of the turn, ready to commit. */
+interface ScenarioRun {
+  conversation: StoredConversation | null;
+  messages: BotMessage[];
+  handoff: Handoff | null;
+  effects: TurnEffect[];
+  pauseMs: number;
+  steps: number;
+}
+
+/** A proactive turn that ends without running: why, and how its job reports it. */
+interface Dropped {
+  drop: string;
+  status: 'dropped' | 'cancelled' | 'superseded';
+  scenarioError?: boolean;
+}
+
+/** How long a claimed turn may hold its chat, and how long it may wait for it. */
+interface Hold {
+  leaseUntil: () => number;
+  until: number;
+  beforeTry?: () => Promise<void>;
+  /** The longest pause the turn can still afford before it commits. */
+  pauseLimit: () => number;
+}
+
+/**
+ * Runs every kind of turn the same way: claim its place in the chat's order, load the agent,
+ * run the scenario, commit, arm the timers it started. What differs is where its messages go
+ * (the sink: the answer the gateway waits for, or the chat's outbox) and how long it may hold
+ * the chat. Never starts a visitor turn whose deadline has passed; a proactive job that is
+ * retried (its worker died) keeps its place and commits at most once.
+ */
+@Injectable()
+export class TurnExecutor {
+  private readonly logger = new Logger(TurnExecutor.name);
+
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly agents: AgentCache,
+    private readonly timers: TimerScheduler,
+    private readonly env: WorkerEnv,
+  ) {}
+
+  run(task: VisitorTask): Promise<TurnJobResult>;
+  run(task: ProactiveTask): Promise<ProactiveOutcome | Postponed>;
+  async run(task: TurnTask): Promise<TurnJobResult | ProactiveOutcome | Postponed> {
+    const pickedAt = Date.now();
+    const hold = this.hold(task);
+    if (!hold) return { status: 'expired' };
+    const timer = task.kind === 'timer' ? timerFields(task) : undefined;
+    const claim = await this.store.claimInTurn({
+      ...task,
+      ...hold,
+      // Read inside the turn, where no commit can move the timer meanwhile.
+      fields: timer ? [timer.due, timer.armed] : [],
+    });
+    if (claim.status === 'timeout') {
+      if (task.kind === 'visitor') return { status: 'expired' };
+      throw new Error('the chat stayed busy; retrying later');
+    }
+    if (claim.status !== 'ok') {
+      if (task.kind === 'visitor') return { status: claim.status };
+      return { status: claim.status === 'settled' ? 'settled' : 'lost' };
+    }
+    const startedAt = Date.now();
+
+    let fired: TimerRef | undefined;
+    if (task.kind === 'timer') {
+      const [due, armed] = claim.values;
+      const check = checkTimer(task.jobId, due, armed, Date.now());
+      if (check.action === 'postpone') return this.postpone(task, check.dueAt);
+      // Another job armed for this timer owns it; otherwise this job's end is the timer's.
+      if (check.action === 'skip' && check.why === 'armed_again') {
+        return this.drop(task, { drop: 'another job is armed for it', status: 'superseded' });
+      }
+      fired = task;
+      if (check.action === 'skip') {
+        return this.drop(task, { drop: 'the timer was cancelled', status: 'cancelled' }, fired);
+      }
+    }
+
+    const run = await this.runScenario(task, claim.conversation);
+    if ('drop' in run) {
+      if (task.kind === 'visitor') throw new Error('A visitor turn is never dropped');
+      return this.drop(task, run, fired);
+    }
+    if (run.pauseMs > 0) await sleep(Math.max(0, Math.min(run.pauseMs, hold.pauseLimit())));
+    const committed = await this.store.commit({
+      ...task,
+      conversation: run.conversation,
+      messages: run.messages,
+      sink: this.sink(task, run.handoff),
+      origin: origin(task),
+      // A timer belongs to a turn that happened: the commit applies it, or nothing.
+      timers: timerOps(task.agentId, run.effects, Date.now(), fired?.name),
+    });
+    if (committed.status === 'ok' && committed.arm.length > 0) {
+      await this.timers
+        .arm(task, committed.arm)
+        .catch((error: Error) =>
+          this.logger.error({ ...context(task), err: error.message }, 'Could not arm timers'),
+        );
+    }
+    return task.kind === 'visitor'
+      ? this.answered(task, run, committed, pickedAt, startedAt)
+      : this.buffered(task, run, committed);
+  }
+
+  /** How long the turn may hold its chat; none for a visitor turn past its deadline. */
+  private hold(task: TurnTask): Hold | null {
+    if (task.kind === 'visitor') {
+      if (Date.now() > task.deadline) return null;
+      // Past the deadline the gateway has answered Webim: the grace only lets a turn end tidily.
+      const leaseUntil = task.deadline + this.env.TURN_GRACE_MS;
+      return {
+        leaseUntil: () => leaseUntil,
+        until: task.deadline,
+        pauseLimit: () => leaseUntil - Date.now(),
+      };
+    }
+    return {
+      leaseUntil: () => Date.now() + PROACTIVE_LEASE_MS,
+      until: Date.now() + PROACTIVE_MAX_WAIT_MS,
+      // Renews the turn's place while it waits, so that it is not dropped as abandoned.
+      beforeTry: () => this.store.join({ ...task, leaseUntil: Date.now() + PROACTIVE_LEASE_MS }),
+      // A pause spaces a proactive branch's messages; it must end well inside the lease.
+      pauseLimit: () => PROACTIVE_LEASE_MS - 1000,
+    };
+  }
+
+  private sink(task: TurnTask, handoff: Handoff | null): CommitSink {
+    if (task.kind === 'visitor') {
+      return { kind: 'reply', handoff, replyTo: task.replyTo, jobId: task.jobId };
+    }
+    return { kind: 'outbox', outboxMax: this.env.OUTBOX_MAX };
+  }
+
+  /**
+   * Loads the agent and runs the scenario on the stored conversation. A visitor turn that
+   * cannot run is handed off with `scenario_error`; a proactive one is dropped.
+   */
+  private async runScenario(
+    task: TurnTask,
+    stored: StoredConversation | null,
+  ): Promise<ScenarioRun | Dropped> {
+    const failed = (detail: string): ScenarioRun | Dropped => {
+      if (task.kind !== 'visitor') {
+        return { drop: `scenario error: ${detail}`, status: 'dropped', scenarioError: true };
+      }
+      this.logger.warn({ ...context(task), detail }, 'Scenario error; handing the chat off');
+      const handoff = { reason: 'scenario_error' as const, detail };
+      return { conversation: null, messages: [], handoff, effects: [], pauseMs: 0, steps: 0 };
+    };
+    // A conversation of another agent (the channel was switched) starts afresh on a visitor's
+    // turn; a timer or an event has nothing to run in it.
+    const own = stored?.agentId === task.agentId ? stored : null;
+    if (task.kind !== 'visitor' && !own) {
+      return { drop: 'the chat has no conversation with this agent', status: 'dropped' };
+    }
+
+    let loaded: LoadedAgent | null;
+    try {
+      loaded = await this.agents.get(task.agentId, task.kind === 'visitor' ? task.agentVersion : 0);
+    } catch (error) {
+      // A proactive job is retried; a visitor cannot wait for that.
+      if (task.kind !== 'visitor') throw error;
+      return failed(`agent could not be loaded: ${(error as Error).message}`);
+    }
+    if (!loaded) return failed(`agent "${task.agentId}" does not exist`);
+    if (own && own.agentVersion !== loaded.version) {
+      this.logger.log(
+        { ...context(task), from: own.agentVersion, to: loaded.version },
+        'Conversation moves to the new agent version',
+      );
+    }
+
+    let result;
+    try {
+      result = runTurn(loaded.agent, own?.state ?? null, task.input, {
+        maxSteps: this.env.SCENARIO_MAX_STEPS,
+      });
+    } catch (error) {
+      if (error instanceof ScenarioError) return failed(error.message);
+      throw error;
+    }
+    if (result.ignored) {
+      return { drop: 'the conversation has ended or was handed off', status: 'dropped' };
+    }
+    if (result.restarted) {
+      this.logger.warn(
+        { ...context(task), from: result.restarted.from, version: loaded.version },
+        'Conversation restarted at the start branch: its position is gone from the new agent version',
+      );
+    }
+    return {
+      conversation: { agentId: task.agentId, agentVersion: loaded.version, state: result.state },
+      messages: result.messages,
+      handoff: result.handoff ? { reason: 'bot_handoff', detail: result.handoff.reason } : null,
+      effects: result.effects,
+      pauseMs: result.pauseMs,
+      steps: result.steps,
+    };
+  }
+
+  /** Gives up a timer turn's place until its timer's new due time; the job waits for it. */
+  private async postpone(
+    task: ProactiveTask,
+    until: number,
+  ): Promise<Postponed | ProactiveOutcome> {
+    const armedField = timerFields(task).armed;
+    const armed = armedValue(task.jobId, until);
+    if ((await this.store.postpone({ ...task, armedField, armed })) === 'lost') {
+      return { status: 'lost' };
+    }
+    this.logger.debug({ ...context(task), until }, 'Timer started again: postponed');
+    return { status: 'postponed', until };
+  }
+
+  /** Ends a proactive turn without running it; a timer job's own timer is cleared. */
+  private async drop(
+    task: ProactiveTask,
+    dropped: Dropped,
+    fired?: TimerRef,
+  ): Promise<ProactiveOutcome> {
+    await this.store.commit({
+      ...task,
+      conversation: null,
+      messages: [],
+      sink: this.sink(task, null),
+      origin: null,
+      timers: fired ? [{ timer: fired, action: 'fired' }] : [],
+    });
+    const { status, scenarioError } = dropped;
+    // A cancelled timer is routine (most reminders are); only real drops are worth a line.
+    if (status === 'dropped')
+      this.logger.log({ ...context(task), why: dropped.drop }, 'Proactive turn dropped');
+    else
+      this.logger.debug({ ...context(task), why: dropped.drop }, 'Timer job found nothing to fire');
+    return { status, ...(scenarioError && { scenarioError }) };
+  }
+
+  private answered(
+    task: VisitorTask,
+    run: ScenarioRun,
+    committed: CommitResult,
+    pickedAt: number,
+    startedAt: number,
+  ): TurnJobResult {
+    if (committed.status !== 'ok') {
+      this.logger.warn(
+        { ...context(task), status: committed.status },
+        'Turn finished after the gateway handed the chat off; its result was discarded',
+      );
+    }
+    return {
+      status:
+        committed.status === 'ok' ? 'answered' : committed.status === 'settled' ? 'late' : 'lost',
+      handoff: run.handoff?.reason,
+      steps: run.steps,
+      waitedMs: startedAt - pickedAt,
+      ranMs: Date.now() - startedAt,
+      delivered: committed.delivered,
+    };
+  }
+
+  private buffered(
+    task: ProactiveTask,
+    run: ScenarioRun,
+    committed: CommitResult,
+  ): ProactiveOutcome {
+    if (committed.status !== 'ok') return { status: committed.status };
+    if (committed.dropped > 0) {
+      this.logger.warn(
+        { ...context(task), dropped: committed.dropped },
+        'Outbox full: dropped the oldest messages',
+      );
+    }
+    this.logger.log(
+      { ...context(task), messages: run.messages.length },
+      'Proactive turn buffered its messages',
+    );
+    return { status: 'delivered', messages: run.messages.length, dropped: committed.dropped };
+  }
+}
+
+/** The ids a turn's log lines carry. */
+function context(task: TurnTask): Record<string, string> {
+  const ids = { channelId: task.channelId, chatId: task.chatId, jobId: task.jobId };
+  return task.kind === 'visitor'
+    ? { ...ids, agentId: task.agentId }
+    : { ...ids, kind: task.kind, name: task.name };
+}
+
+/** Where the turn came from, for its transcript entry. */
+function origin(task: TurnTask): TranscriptSource {
+  if (task.kind === 'visitor') return { source: 'webim', input: task.input };
+  if (task.kind === 'timer') return { source: 'timer', name: task.name };
+  return { source: 'event', name: task.name, data: task.data };
+}
