@@ -15,11 +15,12 @@ import { WorkerDrain } from './worker-drain.service';
 
 @Module({})
 export class WorkerModule {
-  static register(): DynamicModule {
+  /** Built from the settings main.ts loaded, so that every provider reads those very values. */
+  static register(env: WorkerEnv): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        AppConfigModule.forEnv(WorkerEnv),
+        AppConfigModule.forEnv(WorkerEnv, env),
         AppLoggerModule.forApp('worker', WorkerEnv),
         RedisClientsModule.forApp('worker'),
         ConversationModule.forApp('worker', 'blocking'),

@@ -1,4 +1,5 @@
 export * from './validate-env';
+export * from './load-env';
 export * from './shared.env';
 export * from './gateway.env';
 export * from './worker.env';
