@@ -54,6 +54,11 @@ export class GatewayEnv extends SharedEnv {
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   SEED_DEMO?: 'true' | 'false';
 
+  /** The demo agent's source; agents/demo.yaml (under the working directory, then the build's). */
+  @IsOptional()
+  @IsString()
+  DEMO_AGENT_FILE?: string;
+
   /** Management API requests allowed per client IP and minute (429 above). */
   @IsInt()
   @Min(1)
