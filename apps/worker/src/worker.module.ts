@@ -1,13 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
 import { AppConfigModule, WorkerEnv } from '@app/config';
-import { ConversationModule } from '@app/conversation';
+import { ConversationModule, PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
 import { HeartbeatService } from './heartbeat.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProactiveProcessor } from './proactive/proactive.processor';
 import { ProactiveRunner } from './proactive/proactive-runner.service';
+import { QueueWorkersModule } from './queue-workers';
 import { TimerScheduler } from './proactive/timer-scheduler.service';
 import { TurnProcessor } from './turns/turn.processor';
 import { TurnRunner } from './turns/turn-runner.service';
@@ -26,6 +27,15 @@ export class WorkerModule {
         ConversationModule.forApp('worker', 'blocking'),
         CatalogModule,
         ObservabilityModule,
+        QueueWorkersModule.forConsumers({
+          [TURN_QUEUE]: {
+            handler: TurnProcessor,
+            label: 'Turn',
+            concurrency: (settings) => settings.WORKER_CONCURRENCY,
+          },
+          // BullMQ's default of one job at a time: WORKER_CONCURRENCY sizes the turns only.
+          [PROACTIVE_QUEUE]: { handler: ProactiveProcessor, label: 'Proactive' },
+        }),
       ],
       providers: [
         TurnRunner,

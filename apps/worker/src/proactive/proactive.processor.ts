@@ -1,22 +1,14 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
-import { PROACTIVE_QUEUE, ProactiveJobData } from '@app/conversation';
-import { watchWorker, workerOptions } from '../worker-setup';
+import { ProactiveJobData } from '@app/conversation';
 import type { ProactiveOutcome } from '@app/metrics';
+import type { JobHandler } from '../queue-workers';
 import { ProactiveRunner } from './proactive-runner.service';
 
-@Processor(PROACTIVE_QUEUE, workerOptions())
-export class ProactiveProcessor extends WorkerHost implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ProactiveProcessor.name);
-
-  constructor(private readonly runner: ProactiveRunner) {
-    super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await watchWorker(this.worker, this.logger, 'Proactive');
-  }
+/** Consumes the proactive queue (see worker.module.ts). */
+@Injectable()
+export class ProactiveProcessor implements JobHandler {
+  constructor(private readonly runner: ProactiveRunner) {}
 
   async process(job: Job<ProactiveJobData>, token?: string): Promise<ProactiveOutcome> {
     const result = await this.runner.run(job.id!, job.timestamp, job.data);
