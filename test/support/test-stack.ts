@@ -1,6 +1,13 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +27,11 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Keep Redis data on disk so that a Redis restart keeps channels and conversations. */
   persistentRedis?: boolean;
+  /**
+   * Variables (of the stack's own, like PORT and ADMIN_TOKEN, or of `env`) given to the gateway
+   * and workers only through a `.env` in their working directory, left out of their environment.
+   */
+  dotEnv?: string[];
 }
 
 /** A process of the stack, its output going to a log file the test can read. */
@@ -73,6 +85,8 @@ export class TestStack {
   catalog!: CatalogStore;
   conversations!: ConversationStore;
   private started = 0;
+  /** The processes' working directory; this test process's own unless `dotEnv` is used. */
+  private cwd?: string;
   private readonly queues = new Map<string, Promise<{ queue: Queue; events: QueueEvents }>>();
 
   private constructor(private readonly options: StackOptions) {}
@@ -83,6 +97,11 @@ export class TestStack {
       options.persistentRedis ? { dataDir: mkdtempSync(join(stack.logDir, 'redis-')) } : {},
     );
     stack.port = await freePort();
+    if (options.dotEnv) {
+      stack.cwd = mkdtempSync(join(stack.logDir, 'cwd-'));
+      const lines = options.dotEnv.map((name) => `${name}=${stack.env[name]}\n`);
+      writeFileSync(join(stack.cwd, '.env'), lines.join(''));
+    }
     stack.client = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
     stack.client.on('error', () => undefined);
     stack.catalog = new CatalogStore(stack.client, 'wg');
@@ -126,9 +145,12 @@ export class TestStack {
     const logFile = join(this.logDir, `${name}.log`);
     // Several workers on one machine: each serves its health and metrics on a port of its own.
     const port = app === 'worker' ? await freePort() : this.port;
+    const env = app === 'worker' ? { ...this.env, WORKER_HTTP_PORT: String(port) } : this.env;
+    for (const name of this.options.dotEnv ?? []) delete env[name];
     const fd = openSync(logFile, 'a');
     const child = fork(join(DIST, app, 'main.js'), [], {
-      env: app === 'worker' ? { ...this.env, WORKER_HTTP_PORT: String(port) } : this.env,
+      env,
+      cwd: this.cwd,
       stdio: ['ignore', fd, fd, 'ipc'],
     });
     closeSync(fd);

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
-import { ConfigValidationError, GatewayEnv, validateEnv, WorkerEnv } from '@app/config';
+import { ConfigValidationError, loadEnv, loadGatewayEnv, WorkerEnv } from '@app/config';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { configureFastify } from '../../gateway/src/http/fastify-setup';
 import {
@@ -40,7 +40,7 @@ function baselineProviders(providers: Provider[], mode: Mode): Provider[] {
     ...providers.filter((p) => p !== TurnQueue),
     // The TurnDispatcher gets DirectTurnQueue; Bull Board and the gauges keep the real queue.
     { provide: TurnQueue, useClass: DirectTurnQueue },
-    { provide: WorkerEnv, useFactory: () => validateEnv(WorkerEnv, process.env) },
+    { provide: WorkerEnv, useFactory: () => loadEnv(WorkerEnv) },
     TurnExecutor,
     TimerScheduler,
   ];
@@ -51,9 +51,9 @@ async function bootstrap(): Promise<void> {
   if (mode !== 'kv' && mode !== 'direct') {
     throw new Error(`BENCH_INPROCESS_MODE must be kv or direct, not "${String(mode)}"`);
   }
-  const module = GatewayModule.register();
+  const { env } = loadGatewayEnv();
+  const module = GatewayModule.register(env);
   module.providers = baselineProviders(module.providers ?? [], mode);
-  const env = validateEnv(GatewayEnv, process.env);
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT }),
@@ -65,7 +65,7 @@ async function bootstrap(): Promise<void> {
   // As the gateway: the webhook answers Webim, not a browser.
   skipSecurityHeadersOnWebhook(fastify);
   await app.register(helmet, securityHeaders);
-  protectQueueBoard(fastify, env.ADMIN_TOKEN!);
+  protectQueueBoard(fastify, env.ADMIN_TOKEN);
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.HOST);
   app.get(Logger).log({ mode }, 'Bench in-process gateway ready');

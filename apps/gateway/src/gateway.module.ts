@@ -33,12 +33,12 @@ import { WebimWebhookController } from './webhook/webim-webhook.controller';
 
 @Module({})
 export class GatewayModule implements NestModule {
-  /** A function rather than a static module so that the environment is validated when called. */
-  static register(): DynamicModule {
+  /** Built from the settings main.ts loaded, so that every provider reads those very values. */
+  static register(env: GatewayEnv): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        AppConfigModule.forEnv(GatewayEnv),
+        AppConfigModule.forEnv(GatewayEnv, env),
         AppLoggerModule.forApp('gateway', GatewayEnv),
         RedisClientsModule.forApp('gateway'),
         ConversationModule.forApp('gateway', 'fail-fast'),

@@ -3,8 +3,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { randomBytes } from 'node:crypto';
-import { ConfigValidationError, GatewayEnv, validateEnv } from '@app/config';
+import { ConfigValidationError, loadGatewayEnv } from '@app/config';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
 import { GatewayModule } from './gateway.module';
@@ -15,22 +14,13 @@ import { closeGracefully } from './http/graceful-shutdown';
 import { collectRoutes, configureFastify } from './http/fastify-setup';
 import { protectQueueBoard } from './auth/queue-board-auth';
 
-/** Development convenience: a fresh admin token when none is set (production requires one). */
-function ensureAdminToken(): boolean {
-  if (process.env.ADMIN_TOKEN || process.env.NODE_ENV === 'production') return false;
-  process.env.ADMIN_TOKEN = randomBytes(24).toString('base64url');
-  return true;
-}
-
 /** Beyond the reply budget: settling the last turns, closing queues and connections. */
 const SHUTDOWN_SLACK_MS = 5000;
 
 async function bootstrap(): Promise<void> {
-  const generatedToken = ensureAdminToken();
-  const module = GatewayModule.register(); // loads .env and validates; throws ConfigValidationError
-  const env = validateEnv(GatewayEnv, process.env);
+  const { env, adminTokenGenerated } = loadGatewayEnv(); // throws ConfigValidationError
   const app = await NestFactory.create<NestFastifyApplication>(
-    module,
+    GatewayModule.register(env),
     new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT }),
     // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
     { bufferLogs: true, bodyParser: false },
@@ -42,7 +32,7 @@ async function bootstrap(): Promise<void> {
   configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
   skipSecurityHeadersOnWebhook(fastify);
   await app.register(helmet, securityHeaders);
-  protectQueueBoard(fastify, env.ADMIN_TOKEN!);
+  protectQueueBoard(fastify, env.ADMIN_TOKEN);
   serveApiDocs(app);
   closeGracefully(app, env.REPLY_BUDGET_MS + SHUTDOWN_SLACK_MS);
   await app.listen(env.PORT, env.HOST);
@@ -57,7 +47,7 @@ async function bootstrap(): Promise<void> {
     demo && showSecrets
       ? `Demo channel webhook URL: ${registry.webhookUrl(demo)}`
       : 'Webhook URLs: GET /api/channels',
-    generatedToken
+    adminTokenGenerated
       ? `Admin token (generated; set ADMIN_TOKEN to choose one): ${env.ADMIN_TOKEN}`
       : 'Admin token: from ADMIN_TOKEN',
   ];

@@ -1,11 +1,13 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { loadEnv, StackEnv } from '@app/config';
 import { LocalRedisServer } from '@app/redis';
 
 // `npm start`: the whole product on one machine. Without REDIS_URL an embedded redis-server is
 // started (ephemeral: nothing is kept on disk); then one gateway and one worker process. Ctrl-C
-// stops them all, the gateway and worker first so they finish what they are doing.
+// stops them all, the gateway and worker first so they finish what they are doing. The children
+// inherit this environment and working directory, so they read the same `.env`.
 
 function start(app: 'gateway' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {
   return fork(join(__dirname, '..', app, 'main.js'), [], { env, stdio: 'inherit' });
@@ -21,10 +23,12 @@ async function ready(child: ChildProcess, name: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // REDIS_URL in `.env` counts as set: an embedded Redis would override it.
+  const settings = loadEnv(StackEnv);
   let redis: LocalRedisServer | undefined;
   const env = { ...process.env };
-  if (!env.REDIS_URL) {
-    redis = await LocalRedisServer.start();
+  if (!settings.REDIS_URL) {
+    redis = await LocalRedisServer.start({ binary: settings.REDIS_SERVER_BIN });
     env.REDIS_URL = redis.url;
     console.log(`Embedded Redis on ${redis.url} (ephemeral; set REDIS_URL to use your own)`);
   }

@@ -9,14 +9,14 @@ import type { Redis } from 'ioredis';
 import { WorkerEnv } from '@app/config';
 import { HEARTBEAT_EVERY_MS, WorkerHeartbeats } from '@app/conversation';
 import { COMMAND_REDIS } from '@app/redis';
-import { workerOptions } from './worker-setup';
+import { workerName } from './worker-setup';
 
 /** Tells the gateways (GET /health/ready) that this worker is alive. */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HeartbeatService.name);
   private readonly heartbeats: WorkerHeartbeats;
-  private readonly name = workerOptions().name!;
+  private readonly name = workerName();
   private timer?: NodeJS.Timeout;
 
   constructor(@Inject(COMMAND_REDIS) redis: Redis, env: WorkerEnv) {

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigValidationError } from '@app/config';
+import { ConfigValidationError, loadEnv, WorkerEnv } from '@app/config';
 import { WorkerModule } from './worker.module';
 
 /** The script engine needs no HTTP server: an application context runs its queue workers. */
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(WorkerModule.register(), {
+  const env = loadEnv(WorkerEnv); // throws ConfigValidationError
+  const app = await NestFactory.createApplicationContext(WorkerModule.register(env), {
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));

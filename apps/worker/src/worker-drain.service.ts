@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { BullWorkers } from './observability/bull-workers';
+import { QueueWorkers } from './queue-workers';
 
 /**
  * On SIGTERM, the worker stops taking jobs and finishes the ones it runs before anything else
@@ -11,7 +11,7 @@ import { BullWorkers } from './observability/bull-workers';
 export class WorkerDrain implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
 
-  constructor(private readonly workers: BullWorkers) {}
+  constructor(private readonly workers: QueueWorkers) {}
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     const workers = this.workers.all();

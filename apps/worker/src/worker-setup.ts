@@ -1,19 +1,27 @@
 import type { Logger } from '@nestjs/common';
 import type { Worker, WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
+import type { WorkerEnv } from '@app/config';
+
+/** This process among the workers: Bull Board's "processed by", BullMQ's worker list, heartbeats. */
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
+}
 
 /**
- * Options of every BullMQ worker of this process. @Processor takes them when its module is
- * loaded, before Nest's config exists, so WORKER_LOCK_MS is read from the environment here;
- * WorkerEnv validates the same variable at boot.
+ * Options of this process's BullMQ worker of one queue, from the validated settings. The lock
+ * and the stalled-job check share WORKER_LOCK_MS, so a killed worker's jobs are taken over
+ * within that long; `concurrency` is left to BullMQ's default (one job at a time) when omitted.
  */
-export function workerOptions(): Pick<WorkerOptions, 'name' | 'lockDuration' | 'stalledInterval'> {
-  const lockDuration = Number(process.env.WORKER_LOCK_MS) || 30_000;
+export function workerOptions(
+  env: WorkerEnv,
+  concurrency?: number,
+): Pick<WorkerOptions, 'name' | 'lockDuration' | 'stalledInterval' | 'concurrency'> {
   return {
-    // The worker's name shows in Bull Board ("processed by") and in BullMQ's worker list.
-    name: `${hostname()}:${process.pid}`,
-    lockDuration,
-    stalledInterval: lockDuration,
+    name: workerName(),
+    lockDuration: env.WORKER_LOCK_MS,
+    stalledInterval: env.WORKER_LOCK_MS,
+    ...(concurrency !== undefined && { concurrency }),
   };
 }
 

@@ -1,12 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
 import { AppConfigModule, WorkerEnv } from '@app/config';
-import { ConversationModule } from '@app/conversation';
+import { ConversationModule, PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
 import { HeartbeatService } from './heartbeat.service';
 import { ObservabilityModule } from './observability/observability.module';
 import { ProactiveProcessor } from './proactive/proactive.processor';
+import { QueueWorkersModule } from './queue-workers';
 import { TimerScheduler } from './proactive/timer-scheduler.service';
 import { TurnProcessor } from './turns/turn.processor';
 import { TurnExecutor } from './turns/turn-executor.service';
@@ -14,16 +15,26 @@ import { WorkerDrain } from './worker-drain.service';
 
 @Module({})
 export class WorkerModule {
-  static register(): DynamicModule {
+  /** Built from the settings main.ts loaded, so that every provider reads those very values. */
+  static register(env: WorkerEnv): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        AppConfigModule.forEnv(WorkerEnv),
+        AppConfigModule.forEnv(WorkerEnv, env),
         AppLoggerModule.forApp('worker', WorkerEnv),
         RedisClientsModule.forApp('worker'),
         ConversationModule.forApp('worker', 'blocking'),
         CatalogModule,
         ObservabilityModule,
+        QueueWorkersModule.forConsumers({
+          [TURN_QUEUE]: {
+            handler: TurnProcessor,
+            label: 'Turn',
+            concurrency: (settings) => settings.WORKER_CONCURRENCY,
+          },
+          // BullMQ's default of one job at a time: WORKER_CONCURRENCY sizes the turns only.
+          [PROACTIVE_QUEUE]: { handler: ProactiveProcessor, label: 'Proactive' },
+        }),
       ],
       providers: [
         TurnExecutor,

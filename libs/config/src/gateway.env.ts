@@ -9,6 +9,8 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { EnvSources, loadEnv } from './load-env';
 import { Secret } from './validate-env';
 import { SharedEnv } from './shared.env';
 
@@ -51,6 +53,11 @@ export class GatewayEnv extends SharedEnv {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   SEED_DEMO?: 'true' | 'false';
+
+  /** The demo agent's source; agents/demo.yaml (under the working directory, then the build's). */
+  @IsOptional()
+  @IsString()
+  DEMO_AGENT_FILE?: string;
 
   /** Management API requests allowed per client IP and minute (429 above). */
   @IsInt()
@@ -109,4 +116,22 @@ export class GatewayEnv extends SharedEnv {
   @IsInt()
   @Min(1)
   JOB_RETENTION_COUNT: number = 5000;
+}
+
+export interface GatewayConfig {
+  env: GatewayEnv & { ADMIN_TOKEN: string };
+  /** True when ADMIN_TOKEN was not set and this process made one up: the banner shows it. */
+  adminTokenGenerated: boolean;
+}
+
+/**
+ * The gateway's settings (see loadEnv). Outside production a missing ADMIN_TOKEN is generated
+ * here, once, so that the management API, Bull Board and the start-up banner share one token.
+ */
+export function loadGatewayEnv(sources?: EnvSources): GatewayConfig {
+  const env = loadEnv(GatewayEnv, sources);
+  const adminTokenGenerated = env.ADMIN_TOKEN === undefined;
+  // Validation has already refused a production configuration without one.
+  env.ADMIN_TOKEN ??= randomBytes(24).toString('base64url');
+  return { env: env as GatewayConfig['env'], adminTokenGenerated };
 }

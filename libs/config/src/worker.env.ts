@@ -26,7 +26,7 @@ export class WorkerEnv extends SharedEnv {
   /**
    * BullMQ's job lock: a worker that dies holding a job (SIGKILL) loses it after this long, and
    * another worker takes the job over. Shorter recovers faster; it must stay well above the
-   * longest turn. Read when the worker module loads (see worker-options.ts).
+   * longest turn. Every queue's worker takes it (see the worker's worker-setup.ts).
    */
   @IsInt()
   @Min(500)

@@ -8,7 +8,7 @@ export interface LocalRedisOptions {
   port?: number;
   /** Directory for the append-only file. When set, data survives a restart on the same dir. */
   dataDir?: string;
-  /** Path of the redis-server binary; `REDIS_SERVER_BIN` or `redis-server` on PATH by default. */
+  /** Path of the redis-server binary; `redis-server` on PATH by default. */
   binary?: string;
 }
 
@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
 }
 
 function redisBinary(explicit?: string): string {
-  const binary = explicit ?? process.env.REDIS_SERVER_BIN ?? 'redis-server';
+  const binary = explicit ?? 'redis-server';
   const probe = spawnSync(binary, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
     throw new Error(

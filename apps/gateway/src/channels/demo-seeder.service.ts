@@ -9,9 +9,9 @@ import { COMMAND_REDIS, waitUntilReady } from '@app/redis';
 
 export const DEMO_ID = 'demo';
 
-function demoAgentPath(): string {
+function demoAgentPath(configured: string | undefined): string {
   const candidates = [
-    process.env.DEMO_AGENT_FILE,
+    configured,
     resolve(process.cwd(), 'agents/demo.yaml'),
     join(__dirname, '../../../agents/demo.yaml'),
   ].filter((p): p is string => !!p);
@@ -40,7 +40,7 @@ export class DemoSeeder implements OnModuleInit {
     const seed = this.env.SEED_DEMO ?? (this.env.NODE_ENV === 'production' ? 'false' : 'true');
     if (seed !== 'true') return;
     if (!(await this.catalog.getAgent(DEMO_ID))) {
-      const source = readFileSync(demoAgentPath(), 'utf8');
+      const source = readFileSync(demoAgentPath(this.env.DEMO_AGENT_FILE), 'utf8');
       compileAgent(source); // refuse to seed a broken demo
       await this.catalog.putAgent(DEMO_ID, source);
       this.logger.log('Created the demo agent');

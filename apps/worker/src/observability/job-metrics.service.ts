@@ -9,7 +9,7 @@ import {
   TurnJobResult,
 } from '@app/conversation';
 import { WorkerMetrics } from '@app/metrics';
-import { BullWorkers } from './bull-workers';
+import { QueueWorkers } from '../queue-workers';
 
 /**
  * Records what every job of this process came to, from its worker's events, so that the
@@ -18,7 +18,7 @@ import { BullWorkers } from './bull-workers';
 @Injectable()
 export class JobMetrics implements OnApplicationBootstrap {
   constructor(
-    private readonly workers: BullWorkers,
+    private readonly workers: QueueWorkers,
     private readonly metrics: WorkerMetrics,
   ) {}
 

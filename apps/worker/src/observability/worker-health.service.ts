@@ -7,7 +7,7 @@ import {
 } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { COMMAND_REDIS, redisPingCheck } from '@app/redis';
-import { BullWorkers } from './bull-workers';
+import { QueueWorkers } from '../queue-workers';
 
 export interface HealthReport {
   httpStatus: 200 | 503;
@@ -24,7 +24,7 @@ export class WorkerHealth {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(COMMAND_REDIS) private readonly redis: Redis,
-    private readonly workers: BullWorkers,
+    private readonly workers: QueueWorkers,
   ) {}
 
   live(): Promise<HealthReport> {

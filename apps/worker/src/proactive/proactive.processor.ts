@@ -1,23 +1,14 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
-import { PROACTIVE_QUEUE, ProactiveJobData, ProactiveOutcome } from '@app/conversation';
+import { ProactiveJobData, ProactiveOutcome } from '@app/conversation';
+import type { JobHandler } from '../queue-workers';
 import { TurnExecutor } from '../turns/turn-executor.service';
 import { proactiveTask } from '../turns/turn-task';
-import { watchWorker, workerOptions } from '../worker-setup';
 
 /** Proactive turns: timers (delayed jobs) and incoming requests, buffered in the outbox. */
-@Processor(PROACTIVE_QUEUE, workerOptions())
-export class ProactiveProcessor extends WorkerHost implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ProactiveProcessor.name);
-
-  constructor(private readonly executor: TurnExecutor) {
-    super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await watchWorker(this.worker, this.logger, 'Proactive');
-  }
+@Injectable()
+export class ProactiveProcessor implements JobHandler {
+  constructor(private readonly executor: TurnExecutor) {}
 
   async process(job: Job<ProactiveJobData>, token?: string): Promise<ProactiveOutcome> {
     const result = await this.executor.run(proactiveTask(job.id!, job.timestamp, job.data));
