@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
+import { ChatEventsController } from './chat-events.controller';
+
+/** Incoming requests: outside systems starting a branch of a chat's scenario. */
+@Module({
+  imports: [ChannelsModule],
+  controllers: [ChatEventsController],
+})
+export class ChatEventsModule {}
