@@ -1,4 +1,4 @@
-import { ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, UnprocessableEntityException } from '@nestjs/common';
 import type {
   AgentRecord,
   AgentTestSummary,
@@ -7,6 +7,7 @@ import type {
   ChannelRecord,
 } from '@app/catalog';
 import type { ChannelRegistry } from '../channels/channel-registry.service';
+import { refusal } from '../http/spec-helpers';
 import { AgentNotTrained, AgentsService } from './agents.service';
 
 const GREETER = ['start: a', 'branches:', '  a:', '    - say: "Hi"', '    - wait: {}'];
@@ -172,8 +173,8 @@ describe('AgentsService', () => {
   });
 
   it('answers 404 for an unknown agent', async () => {
-    await expect(agents.get('nope')).rejects.toThrow(new NotFoundException('No agent "nope"'));
-    await expect(agents.remove('nope')).rejects.toThrow(new NotFoundException('No agent "nope"'));
+    expect(await refusal(agents.get('nope'))).toEqual([404, 'No agent "nope"']);
+    expect(await refusal(agents.remove('nope'))).toEqual([404, 'No agent "nope"']);
   });
 
   it('refuses to delete an agent while a channel uses it, naming the channels', async () => {
