@@ -179,6 +179,8 @@ describe('metrics and worker probes', () => {
 
     await stack.redis.restart();
     await readyIs(200);
+    // The next test needs the gateway's connections back too, not only the worker's.
+    await stack.gatewayReady();
   });
 
   it('gateway: counts timeouts, the breaker opening and its fast hand-offs', async () => {

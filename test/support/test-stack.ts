@@ -154,6 +154,19 @@ export class TestStack {
     await Promise.all(this.workers.map((w) => w.kill(signal)));
   }
 
+  /**
+   * Waits until the gateway's /health/ready answers 200: its own Redis connections answer and a
+   * worker is alive. After a Redis restart each connection comes back on its own retry
+   * schedule, so a worker being ready again says nothing about the gateway.
+   */
+  async gatewayReady(timeoutMs = 20_000): Promise<void> {
+    await waitFor(
+      'the gateway to be ready',
+      async () => (await fetch(`${this.baseUrl}/health/ready`)).status === 200,
+      { timeoutMs, everyMs: 100 },
+    );
+  }
+
   /** The management API, authenticated. */
   async api(path: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`${this.baseUrl}${path}`, {
@@ -164,13 +177,28 @@ export class TestStack {
 
   /** The demo channel's webhook URL, as an admin reads it from the API. */
   async demoWebhookUrl(): Promise<string> {
-    const channels = (await (await this.api('/api/channels')).json()) as {
-      id: string;
-      webhookUrl: string;
-    }[];
-    const demo = channels.find((c) => c.id === 'demo');
-    if (!demo) throw new Error('no demo channel');
-    return demo.webhookUrl;
+    return this.webhookUrlOf('demo');
+  }
+
+  /**
+   * The management API's JSON answer to a GET; any other status than 200 throws with the body,
+   * so that a refused or failed call reads as what it is, not as a malformed answer.
+   */
+  async apiGet<T>(path: string): Promise<T> {
+    const response = await this.api(path);
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new Error(`GET ${path} answered ${response.status}: ${text.slice(0, 1000)}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /** A channel's webhook URL, as an admin reads it from the API. */
+  private async webhookUrlOf(id: string): Promise<string> {
+    const channels = await this.apiGet<{ id: string; webhookUrl: string }[]>('/api/channels');
+    const channel = channels.find((c) => c.id === id);
+    if (!channel) throw new Error(`GET /api/channels does not list the channel "${id}"`);
+    return channel.webhookUrl;
   }
 
   /**
@@ -190,11 +218,7 @@ export class TestStack {
       createdAt: now,
       updatedAt: now,
     });
-    const channels = (await (await this.api('/api/channels')).json()) as {
-      id: string;
-      webhookUrl: string;
-    }[];
-    return channels.find((c) => c.id === id)!.webhookUrl;
+    return this.webhookUrlOf(id);
   }
 
   /** A BullMQ queue of the stack and its events (ready), closed with the stack. */
