@@ -121,14 +121,21 @@ export class TestStack {
     };
   }
 
-  private async spawn(app: 'gateway' | 'worker'): Promise<StackProcess> {
+  private async spawn(
+    app: 'gateway' | 'worker',
+    extraEnv: Record<string, string> = {},
+  ): Promise<StackProcess> {
     const name = `${app}-${++this.started}`;
     const logFile = join(this.logDir, `${name}.log`);
     // Several workers on one machine: each serves its health and metrics on a port of its own.
     const port = app === 'worker' ? await freePort() : this.port;
     const fd = openSync(logFile, 'a');
     const child = fork(join(DIST, app, 'main.js'), [], {
-      env: app === 'worker' ? { ...this.env, WORKER_HTTP_PORT: String(port) } : this.env,
+      env: {
+        ...this.env,
+        ...(app === 'worker' ? { WORKER_HTTP_PORT: String(port) } : {}),
+        ...extraEnv,
+      },
       stdio: ['ignore', fd, fd, 'ipc'],
     });
     closeSync(fd);
@@ -144,8 +151,9 @@ export class TestStack {
     return process;
   }
 
-  async startWorker(): Promise<StackProcess> {
-    const worker = await this.spawn('worker');
+  /** Starts one more worker; `env` is added to the stack's environment for it alone. */
+  async startWorker(env: Record<string, string> = {}): Promise<StackProcess> {
+    const worker = await this.spawn('worker', env);
     this.workers.push(worker);
     return worker;
   }
