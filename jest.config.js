@@ -19,6 +19,9 @@ const common = {
 module.exports = {
   // A global option (Jest ignores it per project): e2e tests start processes and wait on them.
   testTimeout: 60000,
+  // Global too: a failed e2e test may leave a client reconnecting to a stopped Redis, and the
+  // run must end with its result rather than wait for it. Unit tests open nothing.
+  forceExit: true,
   projects: [
     {
       ...common,
@@ -29,6 +32,7 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/run-limit.ts',
     },
   ],
 };

@@ -8,11 +8,22 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { ConversationStore, OUTCOME_TTL_MS } from '@app/conversation';
-import { freePort, LocalRedisServer } from '@app/redis';
+import { freePort, LocalRedisServer, withTimeout } from '@app/redis';
 import { waitFor } from './wait-for';
 import { WebimClient } from './webim-client';
 
 const DIST = join(__dirname, '../../dist/apps');
+
+// Every wait of a stack's start and stop is bounded well inside Jest's 60 s hook timeout, so
+// that a failing test (Redis left stopped, a worker that cannot drain) ends red, not hung.
+/** How long a process may take to report ready. */
+const START_LIMIT_MS = 30_000;
+/** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+/** How long a process may take to exit after SIGKILL. */
+const KILL_LIMIT_MS = 5_000;
+/** How long closing a test client (a queue, Redis) may take before it is just disconnected. */
+const CLIENT_CLOSE_LIMIT_MS = 3_000;
 
 export interface StackOptions {
   workers?: number;
@@ -40,11 +51,21 @@ export class StackProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  /**
+   * Sends `signal` and waits for the exit; a process still running `graceMs` after anything but
+   * SIGKILL (a worker that cannot drain without Redis) gets SIGKILL.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', graceMs = STOP_GRACE_MS): Promise<void> {
     if (!this.alive) return;
     const exited = once(this.child, 'exit');
     this.child.kill(signal);
-    await exited;
+    if (signal !== 'SIGKILL') {
+      if (await settlesWithin(exited, graceMs)) return;
+      this.child.kill('SIGKILL');
+    }
+    if (!(await settlesWithin(exited, KILL_LIMIT_MS))) {
+      throw new Error(`${this.name} (pid ${this.child.pid}) did not exit after SIGKILL`);
+    }
   }
 
   logs(): string {
@@ -140,14 +161,31 @@ export class TestStack {
     });
     closeSync(fd);
     const process = new StackProcess(name, child, logFile, port);
-    await new Promise<void>((resolve, reject) => {
-      child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());
-      child.once('exit', (code) =>
-        reject(
-          new Error(`${name} exited (${code}) while starting:\n${process.logs().slice(-3000)}`),
-        ),
-      );
-    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());
+        child.once('exit', (code) =>
+          reject(
+            new Error(`${name} exited (${code}) while starting:\n${process.logs().slice(-3000)}`),
+          ),
+        );
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${name} did not report ready within ${START_LIMIT_MS} ms:\n${process.logs().slice(-3000)}`,
+              ),
+            ),
+          START_LIMIT_MS,
+        );
+      });
+    } catch (error) {
+      await process.kill('SIGKILL');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     return process;
   }
 
@@ -262,7 +300,10 @@ export class TestStack {
    * webhook token and what tests registered. Checked by close(), so every suite enforces it.
    */
   async leakedSecrets(): Promise<string[]> {
-    const channels = await this.catalog.listChannels().catch(() => []);
+    // Without Redis the channels' tokens are unknown; the other secrets are still checked.
+    const channels = await withTimeout(this.catalog.listChannels(), CLIENT_CLOSE_LIMIT_MS).catch(
+      () => [],
+    );
     const secrets = [
       this.adminToken,
       this.options.env?.SECRETS_KEY,
@@ -273,20 +314,46 @@ export class TestStack {
     return secrets.filter((secret) => logs.includes(secret));
   }
 
+  /**
+   * Stops everything the stack started, whatever state a failed test left it in. With Redis
+   * stopped, nothing can drain (a worker's jobs, a queue's connection), so the processes get
+   * SIGKILL at once and the test's clients are disconnected rather than closed.
+   */
   async close(): Promise<void> {
+    const redisUp = this.redis?.running ?? false;
     const leaked = this.redis ? await this.leakedSecrets() : [];
+    const failures: unknown[] = [];
     for (const open of this.queues.values()) {
-      const { queue, events } = await open;
-      await Promise.all([events.close(), queue.close()]);
+      const opened = await withTimeout(open, CLIENT_CLOSE_LIMIT_MS).catch(() => undefined);
+      if (!opened) continue; // never connected: its clients give up with the Redis below
+      const { queue, events } = opened;
+      if (redisUp && (await settlesWithin(Promise.all([events.close(), queue.close()])))) continue;
+      await settlesWithin(Promise.all([events.disconnect(), queue.disconnect()]));
     }
-    await Promise.all([
-      this.gateway?.kill('SIGTERM'),
-      ...this.workers.map((w) => w.kill('SIGTERM')),
-    ]);
+    const signal = redisUp ? 'SIGTERM' : 'SIGKILL';
+    const stopped = await Promise.allSettled(
+      [this.gateway, ...this.workers].map((p) => p?.kill(signal)),
+    );
+    for (const result of stopped) if (result.status === 'rejected') failures.push(result.reason);
     this.client?.disconnect();
-    await this.redis?.stop();
+    if (this.redis && !(await settlesWithin(this.redis.stop()))) await this.redis.stop('SIGKILL');
     if (leaked.length > 0) {
-      throw new Error(`${leaked.length} secret(s) found in the logs in ${this.logDir}`);
+      failures.push(new Error(`${leaked.length} secret(s) found in the logs in ${this.logDir}`));
     }
+    if (failures.length > 0) throw failures[0];
   }
+}
+
+/** Whether `promise` settles, either way, within `ms`. */
+async function settlesWithin(
+  promise: Promise<unknown>,
+  ms = CLIENT_CLOSE_LIMIT_MS,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
