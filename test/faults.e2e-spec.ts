@@ -113,6 +113,25 @@ describe('the reply path', () => {
       messages: [{ kind: 'operator', text: 'once;twice;' }],
     });
   });
+
+  it('hands off at once, not at the budget, when the job cannot be added after the admission', async () => {
+    const { queue } = await stack.bull(TURN_QUEUE);
+    const webim = stack.webim(await stack.addChannel('unqueued', COUNTING_AGENT));
+    // Every add increments the queue's job counter: a value INCR refuses fails the add, after
+    // the admission that goes to Redis just before it.
+    await stack.client.set(queue.keys.id, 'not a number');
+    try {
+      const exchange = await webim.newChat('u1');
+      expect(exchange.body).toEqual({ has_answer: false });
+      expect(exchange.ms).toBeLessThan(REPLY_BUDGET_MS / 2);
+      expect(await stack.client.lrange('wg:chat:{unqueued:u1}:turns', 0, -1)).toHaveLength(1);
+      const jobs = await queue.getJobs(['wait', 'active', 'completed', 'failed']);
+      expect(jobs.filter((j) => j.data.channelId === 'unqueued')).toEqual([]);
+    } finally {
+      await stack.client.del(queue.keys.id);
+    }
+    expect((await webim.newChat('u2')).body).toMatchObject({ has_answer: true });
+  });
 });
 
 describe('Redis stopped mid-run', () => {
