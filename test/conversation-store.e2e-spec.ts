@@ -561,6 +561,38 @@ describe('ConversationStore on a real Redis', () => {
     });
   });
 
+  describe('proactive turns', () => {
+    const commitToOutbox = (turnId: string, text: string) =>
+      store.commit({
+        ...chat,
+        turnId,
+        conversation: null,
+        messages: [{ type: 'text', text }],
+        sink: { kind: 'outbox', outboxMax: 10 },
+        origin: null,
+        timers: [],
+      });
+
+    it('keep the one place a retried job first took, and leave none behind', async () => {
+      const t1 = await admit('h1');
+      await store.join({ ...chat, turnId: 'p-1', leaseUntil: LIVE() });
+      const t2 = await admit('h2');
+      // The job again, under the same turn id: a retry after its worker died, or the renewal
+      // of its place while it waits behind t1.
+      await store.join({ ...chat, turnId: 'p-1', leaseUntil: LIVE() });
+      await store.join({ ...chat, turnId: 'p-1', leaseUntil: LIVE() });
+      expect(await turnList()).toEqual([t1, 'p-1', t2]);
+
+      await claim(t1);
+      await commit(t1, answer('one'), conversation(1));
+      expect(await claim('p-1')).toMatchObject({ status: 'ok' });
+      expect(await commitToOutbox('p-1', 'news')).toMatchObject({ status: 'ok' });
+      expect(await claim(t2)).toMatchObject({ status: 'ok' });
+      expect(await commit(t2, answer('two'), conversation(2))).toBe('ok');
+      expect(await turnList()).toEqual([]);
+    });
+  });
+
   describe('settle', () => {
     it('wins over a worker that has not committed, and records the hand-off', async () => {
       const t1 = await admit('h1');

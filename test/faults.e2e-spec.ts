@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { TURN_QUEUE, turnJobId } from '@app/conversation';
-import { HANGING_AGENT } from './support/agents';
+import { TURN_QUEUE, TurnJobData, turnJobId } from '@app/conversation';
+import { COUNTING_AGENT, HANGING_AGENT } from './support/agents';
 import { TestStack } from './support/test-stack';
 import { transcript } from './support/webim-client';
 import { waitFor } from './support/wait-for';
@@ -71,6 +71,66 @@ describe('a scenario step that hangs', () => {
       'echo two (previous hang marker: )',
     ]);
     await stack.gateway.waitForLog(/"reason":"timeout"/);
+  });
+});
+
+describe('the reply path', () => {
+  // The default budget: what these tests tell apart is an answer at once, or only at the
+  // budget, and a worker on a loaded machine has all of it to commit.
+  const REPLY_BUDGET_MS = 4000;
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await TestStack.start({ env: { REPLY_BUDGET_MS: String(REPLY_BUDGET_MS) } });
+  });
+  afterAll(() => stack.close());
+
+  it('sends the answer the worker committed when its reply never reached the gateway', async () => {
+    const { queue, events } = await stack.bull(TURN_QUEUE);
+    const webim = stack.webim(await stack.addChannel('lost', COUNTING_AGENT));
+    await webim.newChat('l1');
+
+    // The turn's job waits in the paused queue while its reply is sent where no gateway
+    // listens, as when the gateway's subscriber connection drops: only settling the turn at
+    // the budget can find the answer.
+    await queue.pause();
+    const pending = webim.say('l1', 'once');
+    const job = await waitFor('the turn job', async () =>
+      (await queue.getJobs(['wait'])).find((j) => j.data.chatId === 'l1'),
+    );
+    await job.updateData({ ...(job.data as TurnJobData), replyTo: 'wg:replies:nobody' });
+    await queue.resume();
+    expect(await job.waitUntilFinished(events, 10_000)).toMatchObject({ status: 'answered' });
+
+    const exchange = await pending;
+    expect(exchange.body).toEqual({
+      has_answer: true,
+      messages: [{ kind: 'operator', text: 'once;' }],
+    });
+    expect(exchange.ms).toBeGreaterThanOrEqual(REPLY_BUDGET_MS - 5); // found by the settle
+    expect((await stack.conversations.read('lost', 'l1')).handoff).toBeNull();
+    expect((await webim.say('l1', 'twice')).body).toEqual({
+      has_answer: true,
+      messages: [{ kind: 'operator', text: 'once;twice;' }],
+    });
+  });
+
+  it('hands off at once, not at the budget, when the job cannot be added after the admission', async () => {
+    const { queue } = await stack.bull(TURN_QUEUE);
+    const webim = stack.webim(await stack.addChannel('unqueued', COUNTING_AGENT));
+    // Every add increments the queue's job counter: a value INCR refuses fails the add, after
+    // the admission that goes to Redis just before it.
+    await stack.client.set(queue.keys.id, 'not a number');
+    try {
+      const exchange = await webim.newChat('u1');
+      expect(exchange.body).toEqual({ has_answer: false });
+      expect(exchange.ms).toBeLessThan(REPLY_BUDGET_MS / 2);
+      expect(await stack.client.lrange('wg:chat:{unqueued:u1}:turns', 0, -1)).toHaveLength(1);
+      const jobs = await queue.getJobs(['wait', 'active', 'completed', 'failed']);
+      expect(jobs.filter((j) => j.data.channelId === 'unqueued')).toEqual([]);
+    } finally {
+      await stack.client.del(queue.keys.id);
+    }
+    expect((await webim.newChat('u2')).body).toMatchObject({ has_answer: true });
   });
 });
 

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { SlowHandshakeProxy } from './support/slow-handshake-proxy';
 import { TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
 
@@ -55,5 +57,30 @@ describe('health', () => {
     expect((await probe('/health/live')).status).toBe(200);
     await stack.redis.restart();
     await readyIs(200);
+  });
+
+  it('counts a worker alive as soon as it reports ready, however late its Redis connection opens', async () => {
+    // The connection the heartbeat uses gets through a second after the worker's others.
+    const proxy = await SlowHandshakeProxy.start(
+      { host: '127.0.0.1', port: stack.redis.port },
+      /worker:commands/,
+      1000,
+    );
+    try {
+      await stack.stopWorkers('SIGTERM');
+      expect((await probe('/health/ready')).status).toBe(503);
+      const worker = await stack.startWorker({ REDIS_URL: proxy.url });
+
+      // Right at "ready", with no waiting: the gateways and their alive gauge count it.
+      const name = `${hostname()}:${worker.child.pid}`;
+      expect(await stack.client.zscore('wg:workers', name)).not.toBeNull();
+      expect(await probe('/health/ready')).toMatchObject({
+        status: 200,
+        body: { info: { workers: { status: 'up', alive: 1 } } },
+      });
+    } finally {
+      await stack.stopWorkers();
+      await proxy.close();
+    }
   });
 });

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { TURN_QUEUE } from '@app/conversation';
 import { compileAgent, ConversationState, runTurn, TurnInput } from '@app/scenario';
 import { chatVariables, toWebimResponse } from '@app/webim-protocol';
 import { COUNTING_AGENT } from './support/agents';
 import { TestStack } from './support/test-stack';
+import { waitFor } from './support/wait-for';
 import { WebimClient } from './support/webim-client';
 
 // Per-chat order across workers: turns of one chat never overlap and run in arrival order,
@@ -125,6 +127,38 @@ describe('per-chat order with two workers', () => {
       has_answer: true,
       messages: [{ kind: 'operator', text: 'once;twice;' }],
     });
+  });
+
+  it('answers a re-sent request together with the first, not at the reply budget', async () => {
+    // Each turn takes a second: the copy arrives while the first still runs, so it can only
+    // get the answer by waiting on the first turn's reply.
+    const slow = `
+start: loop
+branches:
+  loop:
+    - wait: {}
+    - pause: 1000
+    - say: "got {{client_message}}"
+    - goto: loop
+`;
+    const webim = stack.webim(await stack.addChannel('slow-resend', slow));
+    await webim.newChat('resend');
+    const { queue } = await stack.bull(TURN_QUEUE);
+    const answeredAt = (exchange: Promise<unknown>) => exchange.then(() => performance.now());
+
+    const first = webim.say('resend', 'once');
+    await waitFor('the first turn to run', async () =>
+      (await queue.getJobs(['active'])).some((j) => j.data.channelId === 'slow-resend'),
+    );
+    const copy = webim.say('resend', 'once');
+    const [firstAt, copyAt] = await Promise.all([answeredAt(first), answeredAt(copy)]);
+
+    const answer = { has_answer: true, messages: [{ kind: 'operator', text: 'got once' }] };
+    expect((await first).body).toEqual(answer);
+    expect((await copy).body).toEqual(answer);
+    // The budget is 4 s: a copy left to find the answer when its own budget runs out would
+    // come seconds after the first.
+    expect(Math.abs(copyAt - firstAt)).toBeLessThan(1000);
   });
 });
 

@@ -85,6 +85,8 @@ describe('proactive messages when a worker dies', () => {
     await stack.startWorker();
     const result = await (await queue.getJob(active.id!))?.waitUntilFinished(events, 15_000);
     expect(result).toMatchObject({ status: 'delivered', messages: 2 });
+    // The retry ran in the place the killed run held in the chat's order, and left it.
+    expect(await stack.client.lrange('wg:chat:{crash:k2}:turns', 0, -1)).toEqual([]);
     expect(transcript((await webim.say('k2', '1')).body)).toEqual([
       'Still there?',
       'I can wait.',

@@ -225,3 +225,57 @@ describe('timer restarts', () => {
     expect(await outbox('r-2')).toEqual([]);
   });
 });
+
+const NEWS_AGENT = `
+events:
+  news: news
+start: hello
+branches:
+  hello:
+    - say: "Hello"
+    - goto: listen
+  listen:
+    - wait: {}
+    - say: "Noted {{client_message}}."
+    - goto: listen
+  news:
+    - say: "News {{event_n}}."
+    - goto: listen
+`;
+
+describe('a full outbox', () => {
+  const OUTBOX_MAX = 3;
+  let stack: TestStack;
+  let webim: WebimClient;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ env: { OUTBOX_MAX: String(OUTBOX_MAX) } });
+    webim = stack.webim(await stack.addChannel('news', NEWS_AGENT));
+  });
+  afterAll(() => stack.close());
+
+  it('keeps the newest OUTBOX_MAX messages, in order, for the next answer', async () => {
+    const { queue, events } = await stack.bull(PROACTIVE_QUEUE);
+    expect(transcript((await webim.newChat('n1')).body)).toEqual(['Hello']);
+    // One at a time, each buffered before the next is sent: their order is the order sent.
+    for (let n = 1; n <= OUTBOX_MAX + 2; n++) {
+      const response = await stack.api('/api/channels/news/chats/n1/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'news', data: { n } }),
+      });
+      expect(response.status).toBe(202);
+      const { id } = (await response.json()) as { id: string };
+      await (await queue.getJob(id))!.waitUntilFinished(events, 10_000);
+    }
+
+    expect(await stack.conversations.outbox('news', 'n1')).toHaveLength(OUTBOX_MAX);
+    expect(transcript((await webim.say('n1', 'ok')).body)).toEqual([
+      'News 3.',
+      'News 4.',
+      'News 5.',
+      'Noted ok.',
+    ]);
+    expect(transcript((await webim.say('n1', 'again')).body)).toEqual(['Noted again.']);
+  });
+});

@@ -15,11 +15,22 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { ConversationStore, OUTCOME_TTL_MS } from '@app/conversation';
-import { freePort, LocalRedisServer } from '@app/redis';
+import { freePort, LocalRedisServer, withTimeout } from '@app/redis';
 import { waitFor } from './wait-for';
 import { WebimClient } from './webim-client';
 
 const DIST = join(__dirname, '../../dist/apps');
+
+// Every wait of a stack's start and stop is bounded well inside Jest's 60 s hook timeout, so
+// that a failing test (Redis left stopped, a worker that cannot drain) ends red, not hung.
+/** How long a process may take to report ready. */
+const START_LIMIT_MS = 30_000;
+/** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+/** How long a process may take to exit after SIGKILL. */
+const KILL_LIMIT_MS = 5_000;
+/** How long closing a test client (a queue, Redis) may take before it is just disconnected. */
+const CLIENT_CLOSE_LIMIT_MS = 3_000;
 
 export interface StackOptions {
   workers?: number;
@@ -52,11 +63,21 @@ export class StackProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  /**
+   * Sends `signal` and waits for the exit; a process still running `graceMs` after anything but
+   * SIGKILL (a worker that cannot drain without Redis) gets SIGKILL.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', graceMs = STOP_GRACE_MS): Promise<void> {
     if (!this.alive) return;
     const exited = once(this.child, 'exit');
     this.child.kill(signal);
-    await exited;
+    if (signal !== 'SIGKILL') {
+      if (await settlesWithin(exited, graceMs)) return;
+      this.child.kill('SIGKILL');
+    }
+    if (!(await settlesWithin(exited, KILL_LIMIT_MS))) {
+      throw new Error(`${this.name} (pid ${this.child.pid}) did not exit after SIGKILL`);
+    }
   }
 
   logs(): string {
@@ -140,12 +161,19 @@ export class TestStack {
     };
   }
 
-  private async spawn(app: 'gateway' | 'worker'): Promise<StackProcess> {
+  private async spawn(
+    app: 'gateway' | 'worker',
+    extraEnv: Record<string, string> = {},
+  ): Promise<StackProcess> {
     const name = `${app}-${++this.started}`;
     const logFile = join(this.logDir, `${name}.log`);
     // Several workers on one machine: each serves its health and metrics on a port of its own.
     const port = app === 'worker' ? await freePort() : this.port;
-    const env = app === 'worker' ? { ...this.env, WORKER_HTTP_PORT: String(port) } : this.env;
+    const env: NodeJS.ProcessEnv = {
+      ...this.env,
+      ...(app === 'worker' ? { WORKER_HTTP_PORT: String(port) } : {}),
+      ...extraEnv,
+    };
     for (const name of this.options.dotEnv ?? []) delete env[name];
     const fd = openSync(logFile, 'a');
     const child = fork(join(DIST, app, 'main.js'), [], {
@@ -155,25 +183,56 @@ export class TestStack {
     });
     closeSync(fd);
     const process = new StackProcess(name, child, logFile, port);
-    await new Promise<void>((resolve, reject) => {
-      child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());
-      child.once('exit', (code) =>
-        reject(
-          new Error(`${name} exited (${code}) while starting:\n${process.logs().slice(-3000)}`),
-        ),
-      );
-    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());
+        child.once('exit', (code) =>
+          reject(
+            new Error(`${name} exited (${code}) while starting:\n${process.logs().slice(-3000)}`),
+          ),
+        );
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `${name} did not report ready within ${START_LIMIT_MS} ms:\n${process.logs().slice(-3000)}`,
+              ),
+            ),
+          START_LIMIT_MS,
+        );
+      });
+    } catch (error) {
+      await process.kill('SIGKILL');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     return process;
   }
 
-  async startWorker(): Promise<StackProcess> {
-    const worker = await this.spawn('worker');
+  /** Starts one more worker; `env` is added to the stack's environment for it alone. */
+  async startWorker(env: Record<string, string> = {}): Promise<StackProcess> {
+    const worker = await this.spawn('worker', env);
     this.workers.push(worker);
     return worker;
   }
 
   async stopWorkers(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await Promise.all(this.workers.map((w) => w.kill(signal)));
+  }
+
+  /**
+   * Waits until the gateway's /health/ready answers 200: its own Redis connections answer and a
+   * worker is alive. After a Redis restart each connection comes back on its own retry
+   * schedule, so a worker being ready again says nothing about the gateway.
+   */
+  async gatewayReady(timeoutMs = 20_000): Promise<void> {
+    await waitFor(
+      'the gateway to be ready',
+      async () => (await fetch(`${this.baseUrl}/health/ready`)).status === 200,
+      { timeoutMs, everyMs: 100 },
+    );
   }
 
   /** The management API, authenticated. */
@@ -186,13 +245,28 @@ export class TestStack {
 
   /** The demo channel's webhook URL, as an admin reads it from the API. */
   async demoWebhookUrl(): Promise<string> {
-    const channels = (await (await this.api('/api/channels')).json()) as {
-      id: string;
-      webhookUrl: string;
-    }[];
-    const demo = channels.find((c) => c.id === 'demo');
-    if (!demo) throw new Error('no demo channel');
-    return demo.webhookUrl;
+    return this.webhookUrlOf('demo');
+  }
+
+  /**
+   * The management API's JSON answer to a GET; any other status than 200 throws with the body,
+   * so that a refused or failed call reads as what it is, not as a malformed answer.
+   */
+  async apiGet<T>(path: string): Promise<T> {
+    const response = await this.api(path);
+    const text = await response.text();
+    if (response.status !== 200) {
+      throw new Error(`GET ${path} answered ${response.status}: ${text.slice(0, 1000)}`);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /** A channel's webhook URL, as an admin reads it from the API. */
+  private async webhookUrlOf(id: string): Promise<string> {
+    const channels = await this.apiGet<{ id: string; webhookUrl: string }[]>('/api/channels');
+    const channel = channels.find((c) => c.id === id);
+    if (!channel) throw new Error(`GET /api/channels does not list the channel "${id}"`);
+    return channel.webhookUrl;
   }
 
   /**
@@ -212,11 +286,7 @@ export class TestStack {
       createdAt: now,
       updatedAt: now,
     });
-    const channels = (await (await this.api('/api/channels')).json()) as {
-      id: string;
-      webhookUrl: string;
-    }[];
-    return channels.find((c) => c.id === id)!.webhookUrl;
+    return this.webhookUrlOf(id);
   }
 
   /** A BullMQ queue of the stack and its events (ready), closed with the stack. */
@@ -252,7 +322,10 @@ export class TestStack {
    * webhook token and what tests registered. Checked by close(), so every suite enforces it.
    */
   async leakedSecrets(): Promise<string[]> {
-    const channels = await this.catalog.listChannels().catch(() => []);
+    // Without Redis the channels' tokens are unknown; the other secrets are still checked.
+    const channels = await withTimeout(this.catalog.listChannels(), CLIENT_CLOSE_LIMIT_MS).catch(
+      () => [],
+    );
     const secrets = [
       this.adminToken,
       this.options.env?.SECRETS_KEY,
@@ -263,20 +336,46 @@ export class TestStack {
     return secrets.filter((secret) => logs.includes(secret));
   }
 
+  /**
+   * Stops everything the stack started, whatever state a failed test left it in. With Redis
+   * stopped, nothing can drain (a worker's jobs, a queue's connection), so the processes get
+   * SIGKILL at once and the test's clients are disconnected rather than closed.
+   */
   async close(): Promise<void> {
+    const redisUp = this.redis?.running ?? false;
     const leaked = this.redis ? await this.leakedSecrets() : [];
+    const failures: unknown[] = [];
     for (const open of this.queues.values()) {
-      const { queue, events } = await open;
-      await Promise.all([events.close(), queue.close()]);
+      const opened = await withTimeout(open, CLIENT_CLOSE_LIMIT_MS).catch(() => undefined);
+      if (!opened) continue; // never connected: its clients give up with the Redis below
+      const { queue, events } = opened;
+      if (redisUp && (await settlesWithin(Promise.all([events.close(), queue.close()])))) continue;
+      await settlesWithin(Promise.all([events.disconnect(), queue.disconnect()]));
     }
-    await Promise.all([
-      this.gateway?.kill('SIGTERM'),
-      ...this.workers.map((w) => w.kill('SIGTERM')),
-    ]);
+    const signal = redisUp ? 'SIGTERM' : 'SIGKILL';
+    const stopped = await Promise.allSettled(
+      [this.gateway, ...this.workers].map((p) => p?.kill(signal)),
+    );
+    for (const result of stopped) if (result.status === 'rejected') failures.push(result.reason);
     this.client?.disconnect();
-    await this.redis?.stop();
+    if (this.redis && !(await settlesWithin(this.redis.stop()))) await this.redis.stop('SIGKILL');
     if (leaked.length > 0) {
-      throw new Error(`${leaked.length} secret(s) found in the logs in ${this.logDir}`);
+      failures.push(new Error(`${leaked.length} secret(s) found in the logs in ${this.logDir}`));
     }
+    if (failures.length > 0) throw failures[0];
   }
+}
+
+/** Whether `promise` settles, either way, within `ms`. */
+async function settlesWithin(
+  promise: Promise<unknown>,
+  ms = CLIENT_CLOSE_LIMIT_MS,
+): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
