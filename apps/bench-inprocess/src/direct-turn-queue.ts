@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Admission, ConversationStore, TurnJobData } from '@app/conversation';
 import { AdmissionRequest, admitTurn } from '../../gateway/src/turns/turn-queue.service';
-import { TurnExecutor } from '../../worker/src/turns/turn-executor.service';
-import { visitorTask } from '../../worker/src/turns/turn-task';
+import { TurnExecutor, visitorTask } from '@app/turn-engine';
 
 /**
  * BENCH ONLY (`BENCH_INPROCESS_MODE=direct`): stands in for the gateway's TurnQueue. It admits

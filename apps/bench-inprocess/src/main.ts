@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
-import { ConfigValidationError, loadEnv, loadGatewayEnv, WorkerEnv } from '@app/config';
+import { ConfigValidationError, loadGatewayEnv } from '@app/config';
 import { GatewayModule } from '../../gateway/src/gateway.module';
 import { configureFastify } from '../../gateway/src/http/fastify-setup';
 import {
@@ -14,8 +14,7 @@ import {
 import { protectQueueBoard } from '../../gateway/src/auth/queue-board-auth';
 import { TurnDispatcher } from '../../gateway/src/turns/turn-dispatcher.service';
 import { TurnQueue } from '../../gateway/src/turns/turn-queue.service';
-import { TimerScheduler } from '../../worker/src/proactive/timer-scheduler.service';
-import { TurnExecutor } from '../../worker/src/turns/turn-executor.service';
+import { TurnEngineModule } from '@app/turn-engine';
 import { DirectTurnQueue } from './direct-turn-queue';
 import { InProcessTurns } from './in-process-turns';
 
@@ -40,9 +39,6 @@ function baselineProviders(providers: Provider[], mode: Mode): Provider[] {
     ...providers.filter((p) => p !== TurnQueue),
     // The TurnDispatcher gets DirectTurnQueue; Bull Board and the gauges keep the real queue.
     { provide: TurnQueue, useClass: DirectTurnQueue },
-    { provide: WorkerEnv, useFactory: () => loadEnv(WorkerEnv) },
-    TurnExecutor,
-    TimerScheduler,
   ];
 }
 
@@ -54,6 +50,7 @@ async function bootstrap(): Promise<void> {
   const { env } = loadGatewayEnv();
   const module = GatewayModule.register(env);
   module.providers = baselineProviders(module.providers ?? [], mode);
+  if (mode === 'direct') module.imports = [...(module.imports ?? []), TurnEngineModule];
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT }),

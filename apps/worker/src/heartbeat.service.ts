@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { WorkerEnv } from '@app/config';
 import { HEARTBEAT_EVERY_MS, WorkerHeartbeats } from '@app/conversation';
 import { COMMAND_REDIS } from '@app/redis';
-import { workerName } from './worker-setup';
+import { workerName } from './jobs/worker-setup';
 
 /** Tells the gateways (GET /health/ready) that this worker is alive. */
 @Injectable()
