@@ -1,7 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { TerminusModule } from '@nestjs/terminus';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule } from '@bull-board/nestjs';
@@ -10,26 +9,17 @@ import { AppConfigModule, GatewayEnv } from '@app/config';
 import { ConversationModule, PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
-import { AgentsController } from './agents/agents.controller';
+import { AgentsModule } from './agents/agents.module';
 import { AdminAuthMiddleware } from './auth/admin-auth.middleware';
 import { QUEUE_BOARD_ROUTE } from './auth/queue-board-auth';
-import { ActivationChecks } from './channels/activation-checks.service';
-import { ChannelLifecycle } from './channels/channel-lifecycle.service';
-import { ChannelRegistry } from './channels/channel-registry.service';
-import { ChannelsController } from './channels/channels.controller';
-import { secretBoxProvider } from './channels/secret-box.provider';
-import { ChatsController } from './chats/chats.controller';
-import { DemoSeeder } from './channels/demo-seeder.service';
-import { ChatEventsController } from './events/chat-events.controller';
-import { HealthController } from './health/health.controller';
+import { ChannelsModule } from './channels/channels.module';
+import { ChatsModule } from './chats/chats.module';
+import { ChatEventsModule } from './events/chat-events.module';
+import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
-import { instanceIdProvider } from './turns/instance-id';
-import { ReplyListener } from './turns/reply-listener.service';
-import { TurnDispatcher } from './turns/turn-dispatcher.service';
-import { TurnQueue } from './turns/turn-queue.service';
-import { WebimWebhookController } from './webhook/webim-webhook.controller';
+import { WebhookModule } from './webhook/webhook.module';
 
 @Module({})
 export class GatewayModule implements NestModule {
@@ -43,7 +33,6 @@ export class GatewayModule implements NestModule {
         RedisClientsModule.forApp('gateway'),
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
-        TerminusModule,
         ThrottlerModule.forRootAsync({
           inject: [GatewayEnv],
           useFactory: (env: GatewayEnv) => [{ ttl: 60_000, limit: env.API_RATE_LIMIT_PER_MINUTE }],
@@ -54,14 +43,12 @@ export class GatewayModule implements NestModule {
           { name: TURN_QUEUE, adapter: BullMQAdapter },
           { name: PROACTIVE_QUEUE, adapter: BullMQAdapter },
         ),
-      ],
-      controllers: [
-        WebimWebhookController,
-        ChannelsController,
-        AgentsController,
-        ChatEventsController,
-        ChatsController,
-        HealthController,
+        WebhookModule.register(env),
+        ChannelsModule,
+        AgentsModule,
+        ChatEventsModule,
+        ChatsModule,
+        HealthModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
@@ -69,15 +56,6 @@ export class GatewayModule implements NestModule {
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         // Rate limits every route but the webhook and health, which say @SkipThrottle.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
-        secretBoxProvider,
-        ActivationChecks,
-        ChannelLifecycle,
-        instanceIdProvider,
-        ChannelRegistry,
-        DemoSeeder,
-        ReplyListener,
-        TurnQueue,
-        TurnDispatcher,
       ],
     };
   }

@@ -1,69 +1,33 @@
 import {
   Body,
-  ConflictException,
   Controller,
   Delete,
   Get,
   HttpCode,
-  NotFoundException,
   Param,
   Put,
-  UnprocessableEntityException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CatalogStore } from '@app/catalog';
-import { trainAgent } from '@app/scenario';
-import { ChannelRegistry } from '../channels/channel-registry.service';
 import { CatalogIdPipe } from '../http/catalog-id.pipe';
+import { AgentDetail, AgentsService, AgentSummary, TrainedAgent } from './agents.service';
 
-/**
- * Agents are trained before they are stored: the source must compile and its own tests must
- * pass. A rejected source changes nothing, so channels keep serving the last trained version.
- */
 @ApiTags('agents')
 @ApiBearerAuth()
 @Controller('api/agents')
 export class AgentsController {
-  constructor(
-    private readonly catalog: CatalogStore,
-    private readonly registry: ChannelRegistry,
-  ) {}
-
-  private async channelsUsing(agentId?: string): Promise<Map<string, string[]>> {
-    const using = new Map<string, string[]>();
-    for (const channel of await this.catalog.listChannels()) {
-      if (agentId && channel.agentId !== agentId) continue;
-      using.set(channel.agentId, [...(using.get(channel.agentId) ?? []), channel.id]);
-    }
-    return using;
-  }
+  constructor(private readonly agents: AgentsService) {}
 
   @Get()
   @ApiOperation({ summary: 'Every agent: its current version and the channels that use it' })
-  async list() {
-    const [agents, using] = await Promise.all([this.catalog.listAgents(), this.channelsUsing()]);
-    return agents.map((agent) => ({ ...agent, channels: using.get(agent.id) ?? [] }));
+  list(): Promise<AgentSummary[]> {
+    return this.agents.list();
   }
 
   @Get(':agentId')
   @ApiOperation({ summary: 'The source, the versions and the latest test results' })
-  async get(@Param('agentId', CatalogIdPipe) agentId: string) {
-    const agent = await this.catalog.getAgent(agentId);
-    if (!agent) throw new NotFoundException(`No agent "${agentId}"`);
-    const [versions, using] = await Promise.all([
-      this.catalog.agentVersions(agentId),
-      this.channelsUsing(agentId),
-    ]);
-    return {
-      id: agent.id,
-      version: agent.version,
-      trainedAt: agent.trainedAt,
-      channels: using.get(agentId) ?? [],
-      versions,
-      tests: agent.tests ?? [],
-      source: agent.source,
-    };
+  get(@Param('agentId', CatalogIdPipe) agentId: string): Promise<AgentDetail> {
+    return this.agents.get(agentId);
   }
 
   @Put(':agentId')
@@ -76,51 +40,23 @@ export class AgentsController {
   })
   @ApiConsumes('application/yaml')
   @ApiBody({ schema: { type: 'string', example: 'start: main\nbranches: …' } })
-  async put(@Param('agentId', CatalogIdPipe) agentId: string, @Body() source: unknown) {
+  put(
+    @Param('agentId', CatalogIdPipe) agentId: string,
+    @Body() source: unknown,
+  ): Promise<TrainedAgent> {
+    // The YAML content types reach here as text; a body sent as anything else arrives parsed.
     if (typeof source !== 'string') {
       throw new UnsupportedMediaTypeException(
         'Send the agent as YAML text with Content-Type: application/yaml',
       );
     }
-    const report = trainAgent(source);
-    if (!report.trained) {
-      throw new UnprocessableEntityException({
-        message:
-          report.errors.length > 0
-            ? `The agent has ${report.errors.length} error(s)`
-            : 'The agent compiles, but its tests fail',
-        details: [...report.errors, ...report.tests.filter((t) => !t.passed)],
-      });
-    }
-    const passed = report.tests.filter((t) => t.passed).length;
-    const stored = await this.catalog.putAgent(agentId, source, {
-      report: report.tests,
-      summary: { passed, failed: report.tests.length - passed },
-    });
-    this.registry.agentTrained(agentId, stored.version);
-    return {
-      id: agentId,
-      version: stored.version,
-      trained: true,
-      trainedAt: stored.trainedAt,
-      warnings: report.warnings,
-      tests: report.tests,
-    };
+    return this.agents.train(agentId, source);
   }
 
   @Delete(':agentId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an agent no channel uses (409 otherwise)' })
-  async remove(@Param('agentId', CatalogIdPipe) agentId: string): Promise<void> {
-    const channels = (await this.channelsUsing(agentId)).get(agentId) ?? [];
-    if (channels.length > 0) {
-      throw new ConflictException({
-        message: `Agent "${agentId}" is used by ${channels.length} channel(s)`,
-        details: channels.map((id) => ({ channel: id })),
-      });
-    }
-    if (!(await this.catalog.deleteAgent(agentId))) {
-      throw new NotFoundException(`No agent "${agentId}"`);
-    }
+  remove(@Param('agentId', CatalogIdPipe) agentId: string): Promise<void> {
+    return this.agents.remove(agentId);
   }
 }

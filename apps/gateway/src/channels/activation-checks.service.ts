@@ -19,7 +19,7 @@ const ACK_POLL_MS = 50;
 const ADDRESS_TIMEOUT_MS = 3000;
 
 /**
- * The checks of seed 000 that stand between a saved channel and an active one: the agent is
+ * The checks that stand between a saved channel and an active one: the agent is
  * trained, every gateway instance serves the channel's configuration, and the webhook URL
  * answers from outside (through PUBLIC_BASE_URL), as Webim will call it.
  */

@@ -32,14 +32,14 @@ export class ActivationChecksFailed extends UnprocessableEntityException {
 }
 
 /**
- * Seed 000's lifecycle: Create, Create & Activate, Save, Save & Activate, Apply, Deactivate,
+ * A channel's lifecycle: Create, Create & Activate, Save, Save & Activate, Apply, Deactivate,
  * rotate the token, Delete. Every write is a compare-and-set on configVersion (two admins cannot
  * silently overwrite each other), is served by this instance at once, and returns only once
  * every live gateway instance serves it, so a 200 means the webhook behaves as it says.
  */
 @Injectable()
 export class ChannelLifecycle {
-  private readonly logger = new Logger('Channels');
+  private readonly logger = new Logger(ChannelLifecycle.name);
 
   constructor(
     private readonly catalog: CatalogStore,
@@ -48,6 +48,12 @@ export class ChannelLifecycle {
     private readonly secrets: SecretBox,
     private readonly conversations: ConversationStore,
   ) {}
+
+  /** Read afresh: a channel another instance has just created or changed is listed as it is. */
+  async list(): Promise<ChannelRecord[]> {
+    await this.registry.refresh();
+    return this.registry.list();
+  }
 
   async get(id: string): Promise<ChannelRecord> {
     const channel = await this.catalog.getChannel(id);

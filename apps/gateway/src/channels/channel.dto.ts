@@ -22,7 +22,7 @@ function OptionalNotNull(): PropertyDecorator {
 const HOSTNAME =
   /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-/** Seed 001: the account the gateway uses to collect a chat's dialogue log after a hand-off. */
+/** The Webim account the gateway uses to collect a chat's dialogue log after a hand-off. */
 export class WebimCredentialsDto {
   @ApiPropertyOptional({ example: 'demo.webim.ru', description: "The Webim account's domain" })
   @OptionalNotNull()

@@ -14,7 +14,6 @@ import { ChannelRegistry } from './channel-registry.service';
 import { channelView, ChannelView } from './channel-view';
 import { CreateChannelDto, UpdateChannelDto } from './channel.dto';
 
-/** The management API of Webim channels (seed 000's "agent channels"). */
 @ApiTags('channels')
 @ApiBearerAuth()
 @Controller('api/channels')
@@ -32,8 +31,7 @@ export class ChannelsController {
   @Get()
   @ApiOperation({ summary: 'Every channel, with its webhook URL' })
   async list(): Promise<ChannelView[]> {
-    await this.registry.refresh();
-    return this.registry.list().map((channel) => this.view(channel));
+    return (await this.lifecycle.list()).map((channel) => this.view(channel));
   }
 
   @Post()

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module';
+import { AgentsController } from './agents.controller';
+import { AgentsService } from './agents.service';
+
+/** Training, storing and deleting agents. */
+@Module({
+  imports: [ChannelsModule],
+  controllers: [AgentsController],
+  providers: [AgentsService],
+})
+export class AgentsModule {}
