@@ -21,11 +21,12 @@ function ensureBuilt(modes) {
   const sources = {
     gateway: ['apps/gateway', 'libs'],
     worker: ['apps/worker', 'libs'],
-    'bench-inprocess': ['apps/bench-inprocess', 'apps/gateway', 'apps/worker', 'libs'],
+    'bench-inprocess': ['apps/bench-inprocess', 'apps/gateway', 'libs'],
   };
   const needed = [];
   if (modes.includes('queue')) needed.push('gateway', 'worker');
-  if (modes.includes('direct') || modes.includes('inproc')) needed.push('bench-inprocess');
+  if (modes.includes('direct')) needed.push('gateway');
+  if (modes.includes('inproc')) needed.push('bench-inprocess');
   for (const app of needed) {
     const bundle = join(ROOT, 'dist/apps', app, 'main.js');
     const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;

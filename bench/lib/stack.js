@@ -1,7 +1,7 @@
 'use strict';
 // The system under test, started from dist/ like the end-to-end tests do: its own redis-server on
 // a free port, then either the product (a gateway and N workers) or the bench-only in-process
-// gateway (apps/bench-inprocess). Every process logs to a file under the run's directory.
+// bot (apps/bench-inprocess). Every process logs to a file under the run's directory.
 const { fork, spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { once } = require('node:events');
@@ -17,8 +17,7 @@ const DIST = join(ROOT, 'dist/apps');
 /** What each mode runs. */
 const MODES = {
   queue: 'the product: gateway → BullMQ → worker(s) → Pub/Sub reply',
-  direct:
-    "bench-only: the product's dispatcher and the worker's TurnRunner in one process (no BullMQ)",
+  direct: 'the product without BullMQ for visitor turns: the gateway with TURN_DRIVER=in-process',
   inproc: 'bench-only: answered in the gateway process (GET state, run the agent, SET state)',
 };
 
@@ -171,7 +170,16 @@ async function startStack(options) {
       processes.push({ name, pid: child.pid, metricsUrl });
     };
     const gatewayMetrics = `${env.PUBLIC_BASE_URL}/metrics`;
-    if (options.mode === 'queue') {
+    if (options.mode === 'direct') {
+      const direct = { ...env, TURN_DRIVER: 'in-process' };
+      await start(
+        'gateway/main.js',
+        'gateway',
+        'gateway (in-process turns)',
+        direct,
+        gatewayMetrics,
+      );
+    } else if (options.mode === 'queue') {
       await start('gateway/main.js', 'gateway', 'gateway', env, gatewayMetrics);
       for (let i = 1; i <= (options.workers ?? 1); i++) {
         const httpPort = await freePort();
@@ -184,14 +192,7 @@ async function startStack(options) {
         );
       }
     } else {
-      const mode = options.mode === 'direct' ? 'direct' : 'kv';
-      await start(
-        'bench-inprocess/main.js',
-        'gateway',
-        `in-process gateway (${mode})`,
-        { ...env, BENCH_INPROCESS_MODE: mode },
-        gatewayMetrics,
-      );
+      await start('bench-inprocess/main.js', 'gateway', 'in-process bot', env, gatewayMetrics);
     }
     const response = await fetch(`${env.PUBLIC_BASE_URL}/api/channels`, {
       headers: { authorization: `Bearer ${adminToken}` },

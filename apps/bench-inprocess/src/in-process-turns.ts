@@ -20,7 +20,7 @@ interface KvConversation {
 const MAX_STEPS = 1000;
 
 /**
- * BENCH ONLY (`BENCH_INPROCESS_MODE=kv`): the webhook answered in the gateway process, as a
+ * BENCH ONLY: the webhook answered in the gateway process, as a
  * hand-written in-process bot would (Webim's Python sample bot): load the chat's state with one
  * GET, run the same agent with the same interpreter, store it with one SET, answer. No queue,
  * no Lua, no transcript, no per-chat ordering across processes, no breaker; timers are

@@ -13,49 +13,32 @@ import {
 } from '../../gateway/src/http/security-headers';
 import { protectQueueBoard } from '../../gateway/src/auth/queue-board-auth';
 import { TurnDispatcher } from '../../gateway/src/turns/turn-dispatcher.service';
-import { TurnQueue } from '../../gateway/src/turns/turn-queue.service';
-import { DirectTurnQueue } from './direct-turn-queue';
 import { InProcessTurns } from './in-process-turns';
-import { InProcessWorkerModule } from './in-process-worker.module';
 
 // BENCH ONLY. The gateway answering Webim without the queue hop, for `npm run bench` to measure
 // the hop's cost side by side (docs/performance.md). Not a product feature:
 // `npm start`, `npm run build`, the image and the deployment never build or run it.
-//   BENCH_INPROCESS_MODE=kv      a hand-written in-process bot: GET state, run the agent, SET
-//   BENCH_INPROCESS_MODE=direct  the product's dispatcher and the worker's TurnRunner in one
-//                                process: everything but BullMQ
+// It is a hand-written in-process bot: GET the chat's state, run the agent, SET it, answer.
 // Everything else (Fastify, Nest routing, the webhook controller, channels, the agent cache,
-// metrics, logging) is the gateway's own module.
-
-type Mode = 'kv' | 'direct';
+// metrics, logging) is the gateway's own module, with its TurnDispatcher replaced.
+// (The product itself without BullMQ is the gateway with TURN_DRIVER=in-process.)
 
 /**
- * The gateway's module with one provider of its turns module replaced. Nest's testing module is
- * what can override a provider wherever the module graph declares it.
+ * The gateway's module with the dispatcher of its turns module replaced. Nest's testing module
+ * is what can override a provider wherever the module graph declares it.
  */
-async function baselineModule(mode: Mode, env: GatewayEnv) {
-  if (mode === 'kv') {
-    return Test.createTestingModule({ imports: [GatewayModule.register(env)] })
-      .overrideProvider(TurnDispatcher)
-      .useClass(InProcessTurns)
-      .compile();
-  }
-  // The TurnDispatcher gets DirectTurnQueue; Bull Board and the gauges keep the real queue.
-  return Test.createTestingModule({ imports: [GatewayModule.register(env), InProcessWorkerModule] })
-    .overrideProvider(TurnQueue)
-    .useClass(DirectTurnQueue)
+function baselineModule(env: GatewayEnv) {
+  return Test.createTestingModule({ imports: [GatewayModule.register(env)] })
+    .overrideProvider(TurnDispatcher)
+    .useClass(InProcessTurns)
     .compile();
 }
 
 async function bootstrap(): Promise<void> {
-  const mode = (process.env.BENCH_INPROCESS_MODE ?? 'kv') as Mode;
-  if (mode !== 'kv' && mode !== 'direct') {
-    throw new Error(`BENCH_INPROCESS_MODE must be kv or direct, not "${String(mode)}"`);
-  }
   // As NestFactory's bufferLogs does: what Nest logs while it builds the modules waits for pino.
   NestLogger.attachBuffer();
   const { env } = loadGatewayEnv();
-  const module = await baselineModule(mode, env);
+  const module = await baselineModule(env);
   const app = module.createNestApplication<NestFastifyApplication>(
     new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT }),
     { bodyParser: false },
@@ -70,8 +53,8 @@ async function bootstrap(): Promise<void> {
   protectQueueBoard(fastify, env.ADMIN_TOKEN!);
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.HOST);
-  app.get(Logger).log({ mode }, 'Bench in-process gateway ready');
-  process.send?.({ type: 'ready', port: env.PORT, mode });
+  app.get(Logger).log('Bench in-process gateway ready');
+  process.send?.({ type: 'ready', port: env.PORT });
 }
 
 bootstrap().catch((error: unknown) => {

@@ -43,7 +43,7 @@ export class GatewayModule implements NestModule {
           { name: TURN_QUEUE, adapter: BullMQAdapter },
           { name: PROACTIVE_QUEUE, adapter: BullMQAdapter },
         ),
-        WebhookModule,
+        WebhookModule.register(env),
         ChannelsModule,
         AgentsModule,
         ChatEventsModule,

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkerEnv } from '@app/config';
 import { HEARTBEAT_EVERY_MS, WorkerHeartbeats } from '@app/conversation';
 import { COMMAND_REDIS } from '@app/redis';
-import { workerName } from './worker-setup';
+import { workerName } from './jobs/worker-setup';
 
 /**
  * How soon a beat that failed is tried again. The command connection rejects at once while it

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { QueueWorkers } from './queue-workers';
+import { QueueWorkers } from './jobs/queue-workers';
 
 /**
  * On SIGTERM, the worker stops taking jobs and finishes the ones it runs before anything else

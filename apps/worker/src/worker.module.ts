@@ -4,13 +4,12 @@ import { AppConfigModule, WorkerEnv } from '@app/config';
 import { ConversationModule, PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
+import { TurnEngineModule } from '@app/turn-engine';
 import { HeartbeatService } from './heartbeat.service';
 import { ObservabilityModule } from './observability/observability.module';
-import { ProactiveProcessor } from './proactive/proactive.processor';
-import { QueueWorkersModule } from './queue-workers';
-import { TimerScheduler } from './proactive/timer-scheduler.service';
-import { TurnProcessor } from './turns/turn.processor';
-import { TurnExecutor } from './turns/turn-executor.service';
+import { ProactiveProcessor } from './jobs/proactive.processor';
+import { QueueWorkersModule } from './jobs/queue-workers';
+import { TurnProcessor } from './jobs/turn.processor';
 import { WorkerDrain } from './worker-drain.service';
 
 @Module({})
@@ -25,6 +24,7 @@ export class WorkerModule {
         RedisClientsModule.forApp('worker'),
         ConversationModule.forApp('worker', 'blocking'),
         CatalogModule,
+        TurnEngineModule,
         ObservabilityModule,
         QueueWorkersModule.forConsumers({
           [TURN_QUEUE]: {
@@ -36,14 +36,7 @@ export class WorkerModule {
           [PROACTIVE_QUEUE]: { handler: ProactiveProcessor, label: 'Proactive' },
         }),
       ],
-      providers: [
-        TurnExecutor,
-        TurnProcessor,
-        TimerScheduler,
-        ProactiveProcessor,
-        HeartbeatService,
-        WorkerDrain,
-      ],
+      providers: [TurnProcessor, ProactiveProcessor, HeartbeatService, WorkerDrain],
     };
   }
 }

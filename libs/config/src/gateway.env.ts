@@ -77,6 +77,14 @@ export class GatewayEnv extends SharedEnv {
   })
   REPLY_BUDGET_MS: number = 4000;
 
+  /**
+   * Where visitor turns run: `bullmq`, as jobs for the workers; `in-process`, in this gateway
+   * (no worker for them, for a single-process trial or a benchmark; timers and incoming
+   * requests still need a worker).
+   */
+  @IsIn(['bullmq', 'in-process'])
+  TURN_DRIVER: 'bullmq' | 'in-process' = 'bullmq';
+
   /** Requests in the rolling window before the breaker may open. */
   @IsInt()
   @Min(1)

@@ -37,4 +37,27 @@ export class SharedEnv {
   @Min(10)
   @Max(100_000)
   TRANSCRIPT_MAX_ENTRIES: number = 1000;
+
+  // How turns run: read by the worker, and by a gateway that runs turns itself (TURN_DRIVER).
+
+  /** A turn that executes more scenario steps than this is a loop: the chat is handed off. */
+  @IsInt()
+  @Min(10)
+  @Max(100000)
+  SCENARIO_MAX_STEPS: number = 1000;
+
+  /**
+   * How long after its deadline a started turn may still finish. Past the deadline the gateway
+   * has answered Webim, so the result is discarded anyway; the grace only lets the turn end tidily.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  TURN_GRACE_MS: number = 1000;
+
+  /** Messages of timers and events one chat may have waiting; beyond it the oldest are dropped. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OUTBOX_MAX: number = 50;
 }

@@ -18,7 +18,7 @@ import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { ReplyListener } from './reply-listener.service';
 import { TurnBreakers } from './turn-breakers';
-import { TurnQueue } from './turn-queue.service';
+import { TurnProducer } from './turn-producer';
 
 /** One Webim request on its way through the breaker; the action fills in the ids it gets. */
 interface TurnAttempt {
@@ -48,7 +48,7 @@ export class TurnDispatcher implements OnModuleDestroy {
   private readonly breakers: TurnBreakers<TurnAttempt, TurnReply>;
 
   constructor(
-    private readonly queue: TurnQueue,
+    private readonly producer: TurnProducer,
     private readonly store: ConversationStore,
     private readonly replies: ReplyListener,
     private readonly registry: ChannelRegistry,
@@ -139,7 +139,7 @@ export class TurnDispatcher implements OnModuleDestroy {
     let waiter = this.replies.wait(jobId);
     attempt.cancelWait = waiter.cancel;
     try {
-      const { turnId, isNew } = await this.queue.admitAndAdd(
+      const { turnId, isNew } = await this.producer.submit(
         { requestHash, dedupWindowMs: this.env.REQUEST_DEDUP_WINDOW_MS },
         data,
         jobId,

@@ -9,7 +9,7 @@ import {
   TurnJobResult,
 } from '@app/conversation';
 import { WorkerMetrics } from '@app/metrics';
-import { QueueWorkers } from '../queue-workers';
+import { QueueWorkers } from '../jobs/queue-workers';
 
 /**
  * Records what every job of this process came to, from its worker's events, so that the

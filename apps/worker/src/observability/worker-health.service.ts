@@ -7,7 +7,7 @@ import {
 } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { COMMAND_REDIS, redisPingCheck } from '@app/redis';
-import { QueueWorkers } from '../queue-workers';
+import { QueueWorkers } from '../jobs/queue-workers';
 
 export interface HealthReport {
   httpStatus: 200 | 503;

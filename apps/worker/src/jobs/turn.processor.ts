@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { TurnJobData, TurnJobResult } from '@app/conversation';
-import type { JobHandler } from '../queue-workers';
-import { TurnExecutor } from './turn-executor.service';
-import { visitorTask } from './turn-task';
+import type { JobHandler } from './queue-workers';
+import { TurnExecutor, visitorTask } from '@app/turn-engine';
 
 /** Visitor turns: one job per Webim request, whose answer the gateway waits for. */
 @Injectable()

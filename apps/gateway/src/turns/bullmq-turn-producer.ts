@@ -12,33 +12,22 @@ import {
   TurnJobData,
   turnJobOptions,
 } from '@app/conversation';
-
-/** What admission needs besides the job: the request's fingerprint, to spot a re-send. */
-export interface AdmissionRequest {
-  requestHash: string;
-  dedupWindowMs: number;
-}
-
-/** Admits the turn its job data names; on `via`, or on the store's own connection. */
-export function admitTurn(
-  store: ConversationStore,
-  request: AdmissionRequest,
-  data: TurnJobData,
-  via?: Redis,
-): Promise<Admission> {
-  const { channelId, chatId, deadline, turnId } = data;
-  return store.admit({ channelId, chatId, turnId, deadline, ...request }, via);
-}
+import { AdmissionRequest, TurnProducer } from './turn-producer';
 
 /**
- * The gateway's side of the turn queue: admits a request as the turn its job data names, and
- * adds the job, in one round trip. Redis runs the two in order, so the job is only visible
- * once its turn is in the chat's order. A re-sent request's job is added all the same and ends
- * at once as `gone` (its turn is not listed).
+ * Turns go to the workers as BullMQ jobs. Admission and the job's add are written back to back
+ * on the queue's connection, in one socket write: one round trip, and Redis runs the two in
+ * order, so the job is only visible once its turn is in the chat's order. A re-sent request's
+ * job is added all the same and ends at once as `gone` (its turn is not listed).
+ *
+ * This reaches into BullMQ (the queue's client, Job.addJob) to save a round trip per request,
+ * and is the only place that does. An ioredis pipeline would do the same without it, but copies
+ * every BullMQ script defined on the connection into itself: 8% of the gateway's CPU when it
+ * was measured (docs/performance.md).
  */
 @Injectable()
-export class TurnQueue implements OnModuleInit {
-  private readonly logger = new Logger('Turns');
+export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
+  private readonly logger = new Logger(BullmqTurnProducer.name);
   private readonly jobOptions: JobsOptions;
   private lastQueueError = 0;
   private preparedClient?: Redis;
@@ -48,6 +37,7 @@ export class TurnQueue implements OnModuleInit {
     private readonly store: ConversationStore,
     env: GatewayEnv,
   ) {
+    super();
     this.jobOptions = turnJobOptions({
       ageSec: env.JOB_RETENTION_SEC,
       count: env.JOB_RETENTION_COUNT,
@@ -62,21 +52,15 @@ export class TurnQueue implements OnModuleInit {
     });
   }
 
-  async admitAndAdd(
-    request: AdmissionRequest,
-    data: TurnJobData,
-    jobId: string,
-  ): Promise<Admission> {
-    // Written back to back on one connection, in one write (corked), and awaited together.
-    // (A pipeline would copy every BullMQ script defined on the connection into itself.)
+  async submit(request: AdmissionRequest, job: TurnJobData, jobId: string): Promise<Admission> {
     const client = await this.queueClient();
     const socket = (client as unknown as { stream?: Writable }).stream;
     let admitted: Promise<Admission>;
     let added: Promise<Error | null>;
     socket?.cork();
     try {
-      admitted = admitTurn(this.store, request, data, client);
-      added = new Job(this.queue, 'turn', data, { ...this.jobOptions, jobId }, jobId)
+      admitted = this.store.admit({ ...job, ...request }, client);
+      added = new Job(this.queue, 'turn', job, { ...this.jobOptions, jobId }, jobId)
         .addJob(client as never)
         .then(
           () => null,

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentCache, LoadedAgent } from '@app/catalog';
-import { WorkerEnv } from '@app/config';
+import { SharedEnv } from '@app/config';
 import {
   armedValue,
   checkTimer,
@@ -19,7 +19,7 @@ import {
 } from '@app/conversation';
 import { runTurn, ScenarioError, TurnEffect } from '@app/scenario';
 import type { BotMessage } from '@app/scenario/model';
-import { TimerScheduler } from '../proactive/timer-scheduler.service';
+import { TimerScheduler } from './timer-scheduler.service';
 import { ProactiveTask, TurnTask, VisitorTask } from './turn-task';
 
 /** How long a proactive turn holds its chat; it runs in milliseconds (pauses are capped). */
@@ -74,7 +74,7 @@ export class TurnExecutor {
     private readonly store: ConversationStore,
     private readonly agents: AgentCache,
     private readonly timers: TimerScheduler,
-    private readonly env: WorkerEnv,
+    private readonly env: SharedEnv,
   ) {}
 
   run(task: VisitorTask): Promise<TurnJobResult>;

@@ -1,5 +1,5 @@
 import type { AgentCache, LoadedAgent } from '@app/catalog';
-import type { WorkerEnv } from '@app/config';
+import type { SharedEnv } from '@app/config';
 import type {
   ClaimResult,
   CommitResult,
@@ -9,7 +9,7 @@ import type {
   TurnCommit,
 } from '@app/conversation';
 import { compileAgent, runTurn } from '@app/scenario';
-import type { TimerScheduler } from '../proactive/timer-scheduler.service';
+import type { TimerScheduler } from './timer-scheduler.service';
 import { TurnExecutor } from './turn-executor.service';
 import { proactiveTask, visitorTask } from './turn-task';
 
@@ -53,7 +53,7 @@ const ENV = {
   TURN_GRACE_MS: 1000,
   OUTBOX_MAX: 50,
   SCENARIO_MAX_STEPS: 100,
-} as WorkerEnv;
+} as SharedEnv;
 
 /** The conversation after the greeting: waiting for the order number. */
 function waiting(agentId = 'shop', version = 1): StoredConversation {

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { ProactiveJobData, ProactiveOutcome } from '@app/conversation';
-import type { JobHandler } from '../queue-workers';
-import { TurnExecutor } from '../turns/turn-executor.service';
-import { proactiveTask } from '../turns/turn-task';
+import type { JobHandler } from './queue-workers';
+import { proactiveTask, TurnExecutor } from '@app/turn-engine';
 
 /** Proactive turns: timers (delayed jobs) and incoming requests, buffered in the outbox. */
 @Injectable()

@@ -1,0 +1,44 @@
+import { COUNTING_AGENT } from './support/agents';
+import { TestStack } from './support/test-stack';
+import { WebimClient } from './support/webim-client';
+
+// TURN_DRIVER=in-process: the gateway runs visitor turns itself, with no worker and no BullMQ
+// job, under the same turn protocol: the chat's order, one outcome per turn, re-sends joined.
+
+describe('visitor turns run in the gateway (TURN_DRIVER=in-process)', () => {
+  let stack: TestStack;
+  let webim: WebimClient;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ workers: 0, env: { TURN_DRIVER: 'in-process' } });
+    webim = stack.webim(await stack.addChannel('count', COUNTING_AGENT));
+  });
+  afterAll(() => stack.close());
+
+  it('answers with no worker running, and adds no job to the turn queue', async () => {
+    const { queue } = await stack.bull('webim-turns');
+    await webim.newChat('d-1');
+    const answer = await webim.say('d-1', 'one');
+    expect(answer.body).toEqual({
+      has_answer: true,
+      messages: [{ kind: 'operator', text: 'one;' }],
+    });
+    expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, active: 0, completed: 0 });
+  });
+
+  it("runs a chat's concurrent requests one at a time, each once", async () => {
+    await webim.newChat('d-2');
+    const answers = await Promise.all(['a', 'b', 'c', 'd'].map((text) => webim.say('d-2', text)));
+    const logs = answers.map((a) =>
+      a.body.has_answer ? (a.body.messages[0] as { text: string }).text : '',
+    );
+    // Each turn saw every turn before it and no two saw the same history.
+    const byLength = [...logs].sort((a, b) => a.length - b.length);
+    byLength.forEach((log, i) => {
+      expect(log.split(';').filter(Boolean)).toHaveLength(i + 1);
+      if (i > 0) expect(log.startsWith(byLength[i - 1])).toBe(true);
+    });
+    const { conversation } = await stack.conversations.read('count', 'd-2');
+    expect(conversation?.state.vars.log).toBe(byLength.at(-1));
+  });
+});
