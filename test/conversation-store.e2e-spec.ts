@@ -7,6 +7,7 @@ import {
   replyChannel,
   StoredConversation,
   timerFields,
+  timerJobId,
   timerOps,
   TurnReply,
 } from '@app/conversation';
@@ -434,6 +435,8 @@ describe('ConversationStore on a real Redis', () => {
   describe('timers', () => {
     const field = timerFields({ agentId: 'agent', name: 'nudge' });
     const hash = () => redis.hgetall(keys(CHAT).chat);
+    /** A job armed for the timer, as a commit that asked for one leaves it. */
+    const markArmed = (value: string) => redis.hset(keys(CHAT).chat, field.armed, value);
     /** Commits a turn whose scenario started (or, with delayMs null, cancelled) the timer. */
     const turnWithTimer = async (delayMs: number | null, now: number) => {
       const t = await admit(`h${Math.random()}`);
@@ -450,7 +453,7 @@ describe('ConversationStore on a real Redis', () => {
         messages: answer('ok').messages,
         sink: replySink(answer('ok'), t),
         origin: { source: 'webim' },
-        timers: timerOps('agent', effects, now),
+        timers: timerOps(chat, 'agent', effects, now),
       });
     };
 
@@ -458,7 +461,10 @@ describe('ConversationStore on a real Redis', () => {
       const now = Date.now();
       const first = await turnWithTimer(30_000, now);
       expect(first.arm).toEqual([{ agentId: 'agent', name: 'nudge', dueAt: now + 30_000 }]);
-      await store.markArmed(chat, field.armed, `job-a|${now + 30_000}`);
+      // The commit marks the timer armed for the job the worker adds next.
+      const job = timerJobId(chat, { agentId: 'agent', name: 'nudge', dueAt: now + 30_000 });
+      expect((await hash())[field.armed]).toBe(`${job}|${now + 30_000}`);
+      await markArmed(`job-a|${now + 30_000}`);
 
       const again = await turnWithTimer(30_000, now + 1000);
       expect(again.arm).toEqual([]);
@@ -471,7 +477,7 @@ describe('ConversationStore on a real Redis', () => {
     it('asks for another job when restarted earlier than the armed one looks', async () => {
       const now = Date.now();
       await turnWithTimer(60_000, now);
-      await store.markArmed(chat, field.armed, `job-a|${now + 60_000}`);
+      await markArmed(`job-a|${now + 60_000}`);
 
       expect((await turnWithTimer(5000, now)).arm).toEqual([
         { agentId: 'agent', name: 'nudge', dueAt: now + 5000 },
@@ -480,14 +486,14 @@ describe('ConversationStore on a real Redis', () => {
 
     it('replaces an armed job that should have looked more than a minute ago', async () => {
       const now = Date.now();
-      await store.markArmed(chat, field.armed, `job-lost|${now - 61_000}`);
+      await markArmed(`job-lost|${now - 61_000}`);
       expect((await turnWithTimer(1000, now)).arm).toHaveLength(1);
     });
 
     it('forgets the due time on a cancel and keeps the armed job, which will find it gone', async () => {
       const now = Date.now();
       await turnWithTimer(30_000, now);
-      await store.markArmed(chat, field.armed, `job-a|${now + 30_000}`);
+      await markArmed(`job-a|${now + 30_000}`);
       await turnWithTimer(null, now);
 
       const fields = await hash();
@@ -502,7 +508,7 @@ describe('ConversationStore on a real Redis', () => {
     it('reads the timer with the claim, and postpones a timer turn to its new due time', async () => {
       const now = Date.now();
       await turnWithTimer(30_000, now);
-      await store.markArmed(chat, field.armed, `job-a|${now + 30_000}`);
+      await markArmed(`job-a|${now + 30_000}`);
       const p1 = 'p-timer';
       await store.join({ ...chat, turnId: p1, leaseUntil: LIVE() });
 
@@ -534,7 +540,7 @@ describe('ConversationStore on a real Redis', () => {
     it('clears a fired timer, and arms it again when its branch starts it again', async () => {
       const now = Date.now();
       await turnWithTimer(1000, now);
-      await store.markArmed(chat, field.armed, `job-a|${now + 1000}`);
+      await markArmed(`job-a|${now + 1000}`);
       const p1 = 'p-fire';
       await store.join({ ...chat, turnId: p1, leaseUntil: LIVE() });
       await store.claim({ ...chat, turnId: p1, leaseUntil: LIVE() });
@@ -547,7 +553,7 @@ describe('ConversationStore on a real Redis', () => {
         messages: [{ type: 'text', text: 'Still there?' }],
         sink: { kind: 'outbox', outboxMax: 10 },
         origin: { source: 'timer', name: 'nudge' },
-        timers: timerOps('agent', restart, now + 1000, 'nudge'),
+        timers: timerOps(chat, 'agent', restart, now + 1000, 'nudge'),
       });
       expect(fired).toEqual({
         status: 'ok',
@@ -557,7 +563,9 @@ describe('ConversationStore on a real Redis', () => {
       });
       const fields = await hash();
       expect(fields[field.due]).toBe(String(now + 2000));
-      expect(fields[field.armed]).toBeUndefined();
+      // The fired job's mark is gone; the new one names the job the worker adds next.
+      const job = timerJobId(chat, { agentId: 'agent', name: 'nudge', dueAt: now + 2000 });
+      expect(fields[field.armed]).toBe(`${job}|${now + 2000}`);
     });
   });
 

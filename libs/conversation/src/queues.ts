@@ -1,6 +1,4 @@
 import type { JobsOptions } from 'bullmq';
-import type { ChatRef } from './conversation-keys';
-import type { DueTimer } from './timers';
 
 // The two BullMQ queues of the product, with the options of their jobs and the ids those jobs
 // get. Every producer reads them from here, so that a job's retries and retention are decided
@@ -47,16 +45,6 @@ const DAY_SEC = 24 * 3600;
 /** BullMQ job id of a turn: a re-sent request waits on the same id as the turn it repeats. */
 export function turnJobId(channelId: string, chatId: string, turnId: string): string {
   return `${channelId}.${encodeURIComponent(chatId)}.${turnId}`;
-}
-
-/**
- * A timer's job id: one per chat, agent, timer name and the due time it was armed for. A
- * restart moves the timer in the chat's hash, not the job (see timers.ts), so a job is added
- * only when none is armed in time, and its id is never that of a job still being removed.
- */
-export function timerJobId({ channelId, chatId }: ChatRef, timer: DueTimer): string {
-  const { agentId, name, dueAt } = timer;
-  return `timer.${channelId}.${encodeURIComponent(chatId)}.${agentId}.${name}.${dueAt}`;
 }
 
 /** An incoming request's job id: retries with the same Idempotency-Key map to the same job. */

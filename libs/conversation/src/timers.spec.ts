@@ -4,6 +4,7 @@ describe('timer operations', () => {
   it("turns each timer's last effect into a due time or a cancel, and clears the fired one first", () => {
     const ops = encodeTimerOps(
       timerOps(
+        { channelId: 'c', chatId: 'a.b c' },
         'shop',
         [
           { type: 'start_timer', name: 'nudge', delayMs: 1000 },
@@ -17,13 +18,13 @@ describe('timer operations', () => {
     );
     expect(JSON.parse(ops)).toEqual([
       ['shop:nudge', 'fired'],
-      ['shop:nudge', '5100'],
+      ['shop:nudge', '5100', 'timer.c.a.b%20c.shop.nudge.5100'],
       ['shop:late', 'cancel'],
     ]);
   });
 
   it('is empty when the turn does nothing to timers', () => {
-    expect(timerOps('shop', [], 100)).toEqual([]);
+    expect(timerOps({ channelId: 'c', chatId: 'x' }, 'shop', [], 100)).toEqual([]);
     expect(encodeTimerOps([])).toBe('');
   });
 

@@ -1,4 +1,5 @@
 import type { TurnEffect } from '@app/scenario/model';
+import type { ChatRef } from './conversation-keys';
 
 // A chat's timers, as the turn protocol keeps them (see lua/includes/apply-timers.lua): a due
 // time in the chat's hash, moved by every start, and a delayed job armed only when none will
@@ -34,6 +35,16 @@ export function timerFields(timer: TimerRef): { due: string; armed: string } {
   return { due: `timer:${id}`, armed: `armed:${id}` };
 }
 
+/**
+ * A timer's job id: one per chat, agent, timer name and the due time it was armed for. A
+ * restart moves the timer in the chat's hash, not the job , so a job is added
+ * only when none is armed in time, and its id is never that of a job still being removed.
+ */
+export function timerJobId({ channelId, chatId }: ChatRef, timer: DueTimer): string {
+  const { agentId, name, dueAt } = timer;
+  return `timer.${channelId}.${encodeURIComponent(chatId)}.${agentId}.${name}.${dueAt}`;
+}
+
 /** The value of a timer's `armed` field: the job that will look at it, and when. */
 export function armedValue(jobId: string, dueAt: number): string {
   return `${jobId}|${dueAt}`;
@@ -41,7 +52,8 @@ export function armedValue(jobId: string, dueAt: number): string {
 
 /** What a commit does to one timer. */
 export type TimerOp =
-  | { timer: TimerRef; action: 'start'; dueAt: number }
+  /** `jobId`: the job to add if none will look at the timer in time. */
+  | { timer: TimerRef; action: 'start'; dueAt: number; jobId: string }
   /** Its job, if any, will find nothing to fire. */
   | { timer: TimerRef; action: 'cancel' }
   /** The timer whose job runs this turn: cleared, so that its branch can start it again. */
@@ -52,6 +64,7 @@ export type TimerOp =
  * counts: a cancel then a start is a restart. `fired` is the timer whose job runs this turn.
  */
 export function timerOps(
+  chat: ChatRef,
   agentId: string,
   effects: TurnEffect[],
   nowMs: number,
@@ -65,18 +78,29 @@ export function timerOps(
     const timer = { agentId, name: effect.name };
     ops.push(
       effect.type === 'start_timer'
-        ? { timer, action: 'start', dueAt: nowMs + effect.delayMs }
+        ? { timer, action: 'start', ...dueJob(chat, timer, nowMs + effect.delayMs) }
         : { timer, action: 'cancel' },
     );
   }
   return ops;
 }
 
-/** The operations as the commit script reads them: [timer id, due ms | 'cancel' | 'fired']. */
+function dueJob(chat: ChatRef, timer: TimerRef, dueAt: number): { dueAt: number; jobId: string } {
+  return { dueAt, jobId: timerJobId(chat, { ...timer, dueAt }) };
+}
+
+/**
+ * The operations as the commit script reads them: [timer id, due ms, job id] to start one,
+ * [timer id, 'cancel' | 'fired'] otherwise.
+ */
 export function encodeTimerOps(ops: TimerOp[]): string {
   if (ops.length === 0) return '';
   return JSON.stringify(
-    ops.map((op) => [timerId(op.timer), op.action === 'start' ? String(op.dueAt) : op.action]),
+    ops.map((op) =>
+      op.action === 'start'
+        ? [timerId(op.timer), String(op.dueAt), op.jobId]
+        : [timerId(op.timer), op.action],
+    ),
   );
 }
 

@@ -2,30 +2,25 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import {
-  armedValue,
   ChatRef,
-  ConversationStore,
   DueTimer,
   PROACTIVE_QUEUE,
   ProactiveJobData,
   proactiveJobOptions,
-  timerFields,
   timerJobId,
 } from '@app/conversation';
 
 /**
  * Adds the delayed jobs of timers that a commit found unarmed (see timers.ts). Most starts of a
  * timer only move its due time inside the commit; this runs when a timer is started for the
- * first time, or earlier than its job would look.
+ * first time, or earlier than its job would look. The commit has already marked the timer as
+ * armed for the job added here.
  */
 @Injectable()
 export class TimerScheduler {
   private readonly logger = new Logger(TimerScheduler.name);
 
-  constructor(
-    @InjectQueue(PROACTIVE_QUEUE) private readonly queue: Queue<ProactiveJobData>,
-    private readonly store: ConversationStore,
-  ) {}
+  constructor(@InjectQueue(PROACTIVE_QUEUE) private readonly queue: Queue<ProactiveJobData>) {}
 
   async arm(chat: ChatRef, timers: DueTimer[]): Promise<void> {
     await Promise.all(timers.map((timer) => this.armOne(chat, timer)));
@@ -34,8 +29,6 @@ export class TimerScheduler {
   private async armOne({ channelId, chatId }: ChatRef, timer: DueTimer): Promise<void> {
     const chat = { channelId, chatId };
     const jobId = timerJobId(chat, timer);
-    // Marked first: the job may be due at once, and it only fires if it is the armed one.
-    await this.store.markArmed(chat, timerFields(timer).armed, armedValue(jobId, timer.dueAt));
     const { agentId, name, dueAt } = timer;
     const data: ProactiveJobData = { v: 1, kind: 'timer', ...chat, agentId, name };
     await this.queue.add('timer', data, {

@@ -234,7 +234,12 @@ describe('TurnExecutor: visitor turns', () => {
 
     expect(result).toMatchObject({ status: 'answered', delivered: 2 });
     expect(store.commits[0].timers).toEqual([
-      { timer: { agentId: 'shop', name: 'nudge' }, action: 'start', dueAt: expect.any(Number) },
+      {
+        timer: { agentId: 'shop', name: 'nudge' },
+        action: 'start',
+        dueAt: expect.any(Number),
+        jobId: expect.stringMatching(/^timer\.c\.chat\.shop\.nudge\.\d+$/),
+      },
     ]);
     expect(armed).toEqual([due]);
 

@@ -128,7 +128,7 @@ export class TurnExecutor {
       sink: this.sink(task, run.handoff),
       origin: origin(task),
       // A timer belongs to a turn that happened: the commit applies it, or nothing.
-      timers: timerOps(task.agentId, run.effects, Date.now(), fired?.name),
+      timers: timerOps(task, task.agentId, run.effects, Date.now(), fired?.name),
     });
     if (committed.status === 'ok' && committed.arm.length > 0) {
       await this.timers

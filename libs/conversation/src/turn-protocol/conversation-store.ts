@@ -300,11 +300,6 @@ export class ConversationStore {
     )) as 'ok' | 'lost';
   }
 
-  /** Records the job armed for a timer, before it is added (its run checks it is the one). */
-  async markArmed(chat: ChatRef, field: string, value: string): Promise<void> {
-    await this.redis.hset(this.keys(chat).chat, field, value);
-  }
-
   // Reads, for the management API, incoming requests and tests.
 
   /** Whether the chat has a conversation (a state), for incoming requests. */
