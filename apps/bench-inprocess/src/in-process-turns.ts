@@ -6,8 +6,8 @@ import { GatewayEnv } from '@app/config';
 import type { HandoffReason } from '@app/conversation';
 import { GatewayMetrics } from '@app/metrics';
 import { COMMAND_REDIS } from '@app/redis';
-import { runTurn, ScenarioError, TurnEffect } from '@app/scenario';
-import type { ConversationState, TurnInput } from '@app/scenario/model';
+import { runTurn, ScenarioError } from '@app/scenario';
+import type { ConversationState, TurnEffect, TurnInput } from '@app/scenario';
 import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
 
 /** What the baseline keeps per chat: one JSON string under one key. */

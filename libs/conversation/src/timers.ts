@@ -1,4 +1,4 @@
-import type { TurnEffect } from '@app/scenario/model';
+import type { TurnEffect } from '@app/scenario';
 
 // A chat's timers, as the turn protocol keeps them (see lua/includes/apply-timers.lua): a due
 // time in the chat's hash, moved by every start, and a delayed job armed only when none will

@@ -17,8 +17,8 @@ import {
   TranscriptSource,
   TurnJobResult,
 } from '@app/conversation';
-import { runTurn, ScenarioError, TurnEffect } from '@app/scenario';
-import type { BotMessage } from '@app/scenario/model';
+import { runTurn, ScenarioError } from '@app/scenario';
+import type { BotMessage, TurnEffect } from '@app/scenario';
 import { TimerScheduler } from './timer-scheduler.service';
 import { ProactiveTask, TurnTask, VisitorTask } from './turn-task';
 

@@ -13,7 +13,7 @@ import {
 } from '@app/conversation';
 import { GatewayMetrics } from '@app/metrics';
 import { isRedisUnavailable, withTimeout } from '@app/redis';
-import type { TurnInput } from '@app/scenario/model';
+import type { TurnInput } from '@app/scenario';
 import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { ReplyListener } from './reply-listener.service';
