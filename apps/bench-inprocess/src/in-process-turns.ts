@@ -9,6 +9,7 @@ import { COMMAND_REDIS } from '@app/redis';
 import { runTurn, ScenarioError } from '@app/scenario';
 import type { ConversationState, TurnEffect, TurnInput } from '@app/scenario';
 import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
+import type { TurnDispatcher } from '../../gateway/src';
 
 /** What the baseline keeps per chat: one JSON string under one key. */
 interface KvConversation {
@@ -29,7 +30,7 @@ const MAX_STEPS = 1000;
  * HTTP layer (Fastify, Nest routing, authentication, validation) is the product's own.
  */
 @Injectable()
-export class InProcessTurns implements OnModuleDestroy {
+export class InProcessTurns implements Pick<TurnDispatcher, 'answer' | 'refuse'>, OnModuleDestroy {
   private readonly logger = new Logger('BenchInProcess');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private timersFired = 0;
