@@ -7,6 +7,7 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { CatalogModule } from '@app/catalog';
 import { AppConfigModule, GatewayEnv } from '@app/config';
 import { ConversationModule, PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
+import { HeartbeatModule } from '@app/heartbeats';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
 import { AgentsModule } from './agents/agents.module';
@@ -40,6 +41,7 @@ export class GatewayModule implements NestModule {
         RedisClientsModule.forApp('gateway'),
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
+        HeartbeatModule,
         ThrottlerModule.forRootAsync({
           inject: [GatewayEnv],
           useFactory: (env: GatewayEnv) => [{ ttl: 60_000, limit: env.API_RATE_LIMIT_PER_MINUTE }],
