@@ -31,7 +31,7 @@ const MAX_STEPS = 1000;
  */
 @Injectable()
 export class InProcessTurns implements Pick<TurnDispatcher, 'answer' | 'refuse'>, OnModuleDestroy {
-  private readonly logger = new Logger('BenchInProcess');
+  private readonly logger = new Logger(InProcessTurns.name);
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private timersFired = 0;
 

@@ -14,7 +14,7 @@ import { InProcessTurns } from './in-process-turns';
 
 async function bootstrap(): Promise<void> {
   const { env } = loadGatewayEnv();
-  const { app } = await createGatewayApp(env, { turnDispatcher: InProcessTurns });
+  const app = await createGatewayApp(env, { turnDispatcher: InProcessTurns });
   app.enableShutdownHooks();
   await app.listen(env.PORT, env.HOST);
   app.get(Logger).log('Bench in-process gateway ready');

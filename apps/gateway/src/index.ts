@@ -2,6 +2,5 @@
 // gateway from here and puts its own bot in the TurnDispatcher's place. The rest is internal
 // (eslint.config.mjs enforces it).
 export { createGatewayApp } from './gateway-app';
-export type { GatewayApp } from './gateway-app';
 export type { GatewayOptions } from './gateway.module';
 export { TurnDispatcher } from './turns/turn-dispatcher.service';

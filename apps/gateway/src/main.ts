@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Logger as NestLogger } from '@nestjs/common';
 import { ConfigValidationError, loadGatewayEnv } from '@app/config';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
@@ -11,10 +10,9 @@ const SHUTDOWN_SLACK_MS = 5000;
 
 async function bootstrap(): Promise<void> {
   const { env, adminTokenGenerated } = loadGatewayEnv(); // throws ConfigValidationError
-  const { app, routes } = await createGatewayApp(env);
+  const app = await createGatewayApp(env);
   closeGracefully(app, env.REPLY_BUDGET_MS + SHUTDOWN_SLACK_MS);
   await app.listen(env.PORT, env.HOST);
-  new NestLogger('Gateway').log({ routes: routes.sort() }, 'HTTP routes');
 
   const registry = app.get(ChannelRegistry);
   const demo = registry.list().find((c) => c.id === DEMO_ID);

@@ -12,7 +12,7 @@ import { queueJobsGauge, workersAliveGauge } from '@app/metrics';
  */
 @Injectable()
 export class RedisGauges implements OnModuleInit {
-  private readonly logger = new Logger('Metrics');
+  private readonly logger = new Logger(RedisGauges.name);
 
   constructor(
     private readonly registry: Registry,

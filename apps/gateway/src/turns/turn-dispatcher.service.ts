@@ -44,7 +44,7 @@ export function handoff(reason: HandoffReason): TurnReply {
  */
 @Injectable()
 export class TurnDispatcher implements OnModuleDestroy {
-  private readonly logger = new Logger('Turns');
+  private readonly logger = new Logger(TurnDispatcher.name);
   private readonly breakers: TurnBreakers<TurnAttempt, TurnReply>;
 
   constructor(
