@@ -10,6 +10,7 @@ import {
   ConversationStore,
   Handoff,
   ProactiveOutcome,
+  ProactiveTurnStatus,
   StoredConversation,
   TimerRef,
   timerFields,
@@ -46,7 +47,7 @@ interface ScenarioRun {
 /** A proactive turn that ends without running: why, and how its job reports it. */
 interface Dropped {
   drop: string;
-  status: 'dropped' | 'cancelled' | 'superseded';
+  status: Extract<ProactiveTurnStatus, 'dropped' | 'cancelled' | 'superseded'>;
   scenarioError?: boolean;
 }
 
