@@ -6,7 +6,10 @@ import { join, relative } from 'node:path';
 import Ajv from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { isNode, LineCounter, parse, parseDocument } from 'yaml';
-import { trainAgent } from '@app/scenario';
+import { AgentTestOptions, trainAgent } from '@app/scenario';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
+
+const WEBIM: AgentTestOptions = { channel: WEBIM_CHANNEL_VARIABLES };
 
 const AGENTS_DIR = __dirname;
 
@@ -110,7 +113,7 @@ describe('agents', () => {
     });
 
     it('trains: compiles without errors and passes all its tests', () => {
-      const result = trainAgent(source);
+      const result = trainAgent(source, WEBIM);
       expectNone(`${name} does not train`, [
         ...result.errors.map(
           (issue) => `error ${issue.line}:${issue.column} ${issue.path}: ${issue.message}`,
@@ -134,7 +137,7 @@ describe('agents', () => {
 
     if (file.includes(`${join('agents', 'examples')}`)) {
       it('is an example: has no warnings and at least 5 tests', () => {
-        const result = trainAgent(source);
+        const result = trainAgent(source, WEBIM);
         expect(
           result.warnings.map((issue) => `${issue.line}:${issue.column} ${issue.message}`),
         ).toEqual([]);
@@ -221,7 +224,7 @@ tests:
       - event: { name: order.shipped-v2, data: { order-id: '1' } }
 `;
     expect(schemaErrors(full)).toEqual([]);
-    expect(trainAgent(full).errors).toEqual([]);
+    expect(trainAgent(full, WEBIM).errors).toEqual([]);
   });
 
   // Each snippet has one typical mistake; the compiler must reject it too, so that the schema is
@@ -362,7 +365,7 @@ tests:
   it.each(invalid)('rejects %s, as the compiler does', (_what, source) => {
     expect(() => parse(source)).not.toThrow();
     expect(fits(source)).toBe(false);
-    expect(trainAgent(source).errors).not.toEqual([]);
+    expect(trainAgent(source, WEBIM).errors).not.toEqual([]);
   });
 
   // Keep these lists in sync with the compiler's tables in libs/scenario/src: TOP_LEVEL in

@@ -12,7 +12,7 @@ import {
   TurnReply,
 } from '@app/conversation';
 import { LocalRedisServer } from '@app/redis';
-import type { TurnEffect } from '@app/scenario/model';
+import type { TurnEffect } from '@app/scenario';
 
 // The turn protocol's guarantees, checked against a real redis-server. Time is never waited
 // for: an expired lease or deadline is a timestamp in the past, a live one is in the future.

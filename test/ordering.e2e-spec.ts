@@ -8,6 +8,7 @@ import { COUNTING_AGENT } from './support/agents';
 import { TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
 import { WebimClient } from './support/webim-client';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
 
 // Per-chat order across workers: turns of one chat never overlap and run in arrival order,
 // whatever the number of workers and their concurrency.
@@ -21,7 +22,9 @@ describe('per-chat order with two workers', () => {
 
   it('gives every chat of many in parallel the answers of a sequential run', async () => {
     const webim = stack.webim(await stack.demoWebhookUrl());
-    const demo = compileAgent(readFileSync(join(__dirname, '../agents/demo.yaml'), 'utf8')).agent;
+    const demo = compileAgent(readFileSync(join(__dirname, '../agents/demo.yaml'), 'utf8'), {
+      channel: WEBIM_CHANNEL_VARIABLES,
+    }).agent;
     type Step = ['say', string] | ['press', string, string];
     const script: Step[] = [
       ['say', 'what are your opening hours?'],

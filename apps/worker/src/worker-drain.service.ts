@@ -9,7 +9,7 @@ import { QueueWorkers } from './jobs/queue-workers';
  */
 @Injectable()
 export class WorkerDrain implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('Shutdown');
+  private readonly logger = new Logger(WorkerDrain.name);
 
   constructor(private readonly workers: QueueWorkers) {}
 

@@ -4,6 +4,7 @@ import type { CatalogChange } from './catalog-records';
 import { CatalogStore } from './catalog-store';
 import { SUBSCRIBER_REDIS } from '@app/redis';
 import { compileAgent, CompiledAgent } from '@app/scenario';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
 
 export interface LoadedAgent {
   id: string;
@@ -64,7 +65,7 @@ export class AgentCache implements OnApplicationBootstrap {
   private async fetch(agentId: string): Promise<LoadedAgent | null> {
     const record = await this.catalog.getAgent(agentId);
     if (!record) return null;
-    const { agent } = compileAgent(record.source);
+    const { agent } = compileAgent(record.source, { channel: WEBIM_CHANNEL_VARIABLES });
     this.logger.log({ agentId, version: record.version }, 'Loaded agent');
     return { id: agentId, version: record.version, agent };
   }

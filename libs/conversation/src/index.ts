@@ -6,6 +6,5 @@ export * from './turn-protocol/conversation-store';
 export { defineTurnScripts } from './turn-protocol/turn-scripts';
 export * from './reply-envelope';
 export * from './conversation.module';
-export * from './worker-heartbeats';
 export * from './transcript';
 export * from './timers';

@@ -1,4 +1,4 @@
-import type { TurnEffect } from '@app/scenario/model';
+import type { TurnEffect } from '@app/scenario';
 import type { ChatRef } from './conversation-keys';
 
 // A chat's timers, as the turn protocol keeps them (see lua/includes/apply-timers.lua): a due

@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import type { BotMessage, TurnInput } from '@app/scenario/model';
+import type { BotMessage, TurnInput } from '@app/scenario';
 import { chatKeys, ChatRef } from './conversation-keys';
 import type { TurnReply } from './turn-contracts';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { BotMessage, ConversationState, TurnInput } from '@app/scenario/model';
+import type { BotMessage, ConversationState, TurnInput } from '@app/scenario';
 
 /** A timer firing or an incoming request: runs a branch; its messages wait in the outbox. */
 export interface ProactiveJobData {

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { ProactiveJobData, ProactiveOutcome, TurnJobResult } from '@app/conversation';
+import type {
+  ProactiveJobData,
+  ProactiveOutcome,
+  ProactiveTurnStatus,
+  TurnJobResult,
+  VisitorTurnStatus,
+} from '@app/conversation';
 
 /**
  * Turns wait and run for milliseconds; proactive turns may wait out a busy chat or a retry's
@@ -9,6 +15,16 @@ import type { ProactiveJobData, ProactiveOutcome, TurnJobResult } from '@app/con
 export const JOB_BUCKETS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ];
+
+/** `status` of webim_turns_total: the job's result, `failed` when it threw. */
+type TurnLabel = VisitorTurnStatus | 'failed';
+
+/**
+ * `status` of webim_timers_fired_total and webim_incoming_events_total. A job's "delivered"
+ * means delivered to the outbox; on a dashboard it would read as delivered to the visitor,
+ * which happens later (webim_buffered_messages_total{event="delivered"}): `buffered` here.
+ */
+type ProactiveLabel = Exclude<ProactiveTurnStatus, 'delivered'> | 'buffered' | 'failed';
 
 /** A BullMQ job's timestamps (epoch ms), as `Job` has them. */
 export interface JobTiming {
@@ -113,7 +129,8 @@ export class WorkerMetrics {
 
   /** A turn job's result, or null when it threw. */
   turnFinished(channelId: string, result: TurnJobResult | null): void {
-    this.turns.inc({ status: result?.status ?? 'failed' });
+    const status: TurnLabel = result?.status ?? 'failed';
+    this.turns.inc({ status });
     if (result?.handoff === 'scenario_error') {
       this.scenarioErrors.inc({ channel: channelId, kind: 'turn' });
     }
@@ -125,9 +142,11 @@ export class WorkerMetrics {
     job: Pick<ProactiveJobData, 'kind' | 'channelId'>,
     result: ProactiveOutcome | null,
   ): void {
-    // "delivered" in a job result means delivered to the outbox; on a dashboard it reads as
-    // delivered to the visitor, which happens later (event="delivered" above).
-    const status = !result ? 'failed' : result.status === 'delivered' ? 'buffered' : result.status;
+    const status: ProactiveLabel = !result
+      ? 'failed'
+      : result.status === 'delivered'
+        ? 'buffered'
+        : result.status;
     (job.kind === 'timer' ? this.timersFired : this.incomingEvents).inc({ status });
     if (result?.scenarioError) this.scenarioErrors.inc({ channel: job.channelId, kind: job.kind });
     if (result?.messages) this.buffered.inc({ event: 'appended' }, result.messages);

@@ -1,7 +1,7 @@
 import { compileAgent } from './compile-agent';
 import { AgentCompileError } from './errors';
 import type { AgentIssue } from './model';
-import { yaml, issuesOf } from './spec-helpers';
+import { issuesOf, WEBIM, yaml } from './spec-helpers';
 
 /** A valid agent whose branch `a` holds the given step lines (indented by the caller). */
 const withSteps = (...steps: string[]) => yaml('start: a', 'branches:', '  a:', ...steps);
@@ -15,7 +15,7 @@ function onlyError(source: string, path: string): AgentIssue {
   return errors[0];
 }
 
-const warningsOf = (source: string) => compileAgent(source).warnings;
+const warningsOf = (source: string) => compileAgent(source, WEBIM).warnings;
 
 describe('compileAgent: valid agents', () => {
   it('compiles every step kind into the model', () => {
@@ -65,6 +65,7 @@ describe('compileAgent: valid agents', () => {
         '  e:',
         '    - end: true',
       ),
+      WEBIM,
     );
     expect(warnings).toEqual([]);
     expect(agent).toEqual({
@@ -132,7 +133,7 @@ describe('compileAgent: valid agents', () => {
   });
 
   it('omits name and onChatStarted when absent', () => {
-    const { agent } = compileAgent(withSteps('    - say: hi'));
+    const { agent } = compileAgent(withSteps('    - say: hi'), WEBIM);
     expect(agent).toEqual({
       start: 'a',
       branches: { a: [{ kind: 'say', text: 'hi' }] },
@@ -159,6 +160,7 @@ describe('compileAgent: valid agents', () => {
         '    - wait: {}',
         '    - route: *r',
       ),
+      WEBIM,
     );
     expect(agent.branches.b).toEqual(agent.branches.a);
   });
@@ -173,6 +175,7 @@ describe('compileAgent: valid agents', () => {
         '  constructor:',
         '    - end: true',
       ),
+      WEBIM,
     );
     expect(Object.keys(agent.branches)).toEqual(['__proto__', 'constructor']);
     expect(agent.branches.constructor).toEqual([{ kind: 'end' }]);
@@ -408,7 +411,9 @@ describe('compileAgent: buttons', () => {
   });
 
   it('accepts a 24-character id', () => {
-    expect(() => compileAgent(buttons(`[{ id: ${'x'.repeat(24)}, text: A }]`))).not.toThrow();
+    expect(() =>
+      compileAgent(buttons(`[{ id: ${'x'.repeat(24)}, text: A }]`), WEBIM),
+    ).not.toThrow();
   });
 
   it('rejects a keyboard without rows or that is not a list', () => {
@@ -440,6 +445,7 @@ describe('compileAgent: buttons', () => {
           '    - buttons: [[{ id: a, text: A }]]',
           '    - wait: {}',
         ),
+        WEBIM,
       ),
     ).not.toThrow();
   });
@@ -491,7 +497,7 @@ describe('compileAgent: route', () => {
 
   it('accepts unicode patterns, compiled with flags iu', () => {
     expect(() =>
-      compileAgent(route('{ text: "\\\\p{L}+|привет", goto: b }', '{ goto: b }')),
+      compileAgent(route('{ text: "\\\\p{L}+|привет", goto: b }', '{ goto: b }'), WEBIM),
     ).not.toThrow();
   });
 
@@ -611,6 +617,7 @@ describe('AgentCompileError', () => {
     try {
       compileAgent(
         yaml('start: zz', 'extra: 1', 'branches:', '  a:', '    - say: 1', '    - pause: 0'),
+        WEBIM,
       );
     } catch (error) {
       caught = error;
@@ -632,7 +639,7 @@ describe('AgentCompileError', () => {
     const steps = Array.from({ length: 12 }, () => '    - say: 1');
     const error = (() => {
       try {
-        compileAgent(withSteps(...steps));
+        compileAgent(withSteps(...steps), WEBIM);
       } catch (e) {
         return e as AgentCompileError;
       }
@@ -657,6 +664,7 @@ describe('compileAgent: aliases', () => {
   it('resolves an alias to the latest anchor of its name before it', () => {
     const { agent } = compileAgent(
       withSteps('    - &s { say: one }', '    - *s', '    - &s { say: two }', '    - *s'),
+      WEBIM,
     );
     expect(agent.branches.a.map((step) => step.kind === 'say' && step.text)).toEqual([
       'one',

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
+import type { ChannelVariables } from './channel-variables';
 import { CompileAborted, CompileContext, indexPath } from './compile-context';
 import type { Entry } from './compile-context';
 import { compileEvents, compileTimers, compileVariables } from './compile-declarations';
@@ -100,14 +101,22 @@ function onlySetSteps(branch: BranchDraft | undefined, ctx: CompileContext): voi
   }
 }
 
+export interface CompileOptions {
+  /** The channel the agent will talk through. */
+  channel: ChannelVariables;
+}
+
 /**
  * Compiles an agent's YAML source. Returns the agent and its warnings, or throws
  * AgentCompileError listing every error (and warning) with 1-based line and column.
  */
-export function compileAgent(source: string): { agent: CompiledAgent; warnings: AgentIssue[] } {
+export function compileAgent(
+  source: string,
+  options: CompileOptions,
+): { agent: CompiledAgent; warnings: AgentIssue[] } {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  const ctx = new CompileContext(doc, lines);
+  const ctx = new CompileContext(doc, lines, options.channel);
   // A tree with syntax errors may be cut short anywhere, so its shape is not worth checking.
   for (const problem of doc.errors) ctx.reportAt('error', problem.pos[0], '', problem.message);
   if (ctx.hasErrors) throw new AgentCompileError(ctx.issues);

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { Alias, Document, LineCounter, Node, YAMLMap, YAMLSeq } from 'yaml';
+import type { ChannelVariables } from './channel-variables';
 import { describe } from './compile-values';
 import type { AgentIssue } from './model';
 import { templateNames } from './template';
@@ -56,6 +57,8 @@ export class CompileContext {
   constructor(
     doc: Document,
     private readonly lines: LineCounter,
+    /** The variables of the channel the agent is compiled for. */
+    readonly channel: ChannelVariables,
   ) {
     this.anchors = resolveAliases(doc);
   }

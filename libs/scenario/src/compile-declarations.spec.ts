@@ -1,5 +1,5 @@
 import { compileAgent } from './compile-agent';
-import { yaml, issuesOf, onlyError } from './spec-helpers';
+import { issuesOf, onlyError, WEBIM, yaml } from './spec-helpers';
 
 /** An agent with the given top-level lines first (from line 1), then branches a and b. */
 const agentWith = (...top: string[]) =>
@@ -27,6 +27,7 @@ describe('compileAgent: variables', () => {
         '  vip: false',
         '  r: 1.50',
       ),
+      WEBIM,
     );
     expect(agent.variables).toEqual({
       tries: '0',
@@ -38,7 +39,7 @@ describe('compileAgent: variables', () => {
   });
 
   it('keeps names like __proto__ as plain data', () => {
-    const { agent } = compileAgent(agentWith('variables: { __proto__: x }'));
+    const { agent } = compileAgent(agentWith('variables: { __proto__: x }'), WEBIM);
     expect(Object.keys(agent.variables)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(agent.variables)).toBeNull();
   });
@@ -69,13 +70,14 @@ describe('compileAgent: timers', () => {
     ['1000', 1_000],
     ['604800000', 604_800_000],
   ])('reads after: %s as %i ms', (after, ms) => {
-    const { agent } = compileAgent(agentWith(`timers: { t: { after: ${after}, goto: b } }`));
+    const { agent } = compileAgent(agentWith(`timers: { t: { after: ${after}, goto: b } }`), WEBIM);
     expect(agent.timers).toEqual({ t: { afterMs: ms, branch: 'b', cancelOnMessage: true } });
   });
 
   it('reads cancel_on_message', () => {
     const { agent } = compileAgent(
       agentWith('timers:', '  keep: { after: 10s, goto: b, cancel_on_message: false }'),
+      WEBIM,
     );
     expect(agent.timers.keep.cancelOnMessage).toBe(false);
   });
@@ -143,7 +145,10 @@ describe('compileAgent: timers', () => {
 
 describe('compileAgent: events', () => {
   it('maps event names to branches', () => {
-    const { agent } = compileAgent(agentWith('events:', '  order.shipped-2_x: b', '  paid: a'));
+    const { agent } = compileAgent(
+      agentWith('events:', '  order.shipped-2_x: b', '  paid: a'),
+      WEBIM,
+    );
     expect(agent.events).toEqual({ 'order.shipped-2_x': 'b', paid: 'a' });
   });
 
@@ -160,7 +165,10 @@ describe('compileAgent: events', () => {
 
 describe('compileAgent: timer steps', () => {
   it('compiles start_timer and cancel_timer', () => {
-    const { agent } = compileAgent(withSteps('    - start_timer: t', '    - cancel_timer: t'));
+    const { agent } = compileAgent(
+      withSteps('    - start_timer: t', '    - cancel_timer: t'),
+      WEBIM,
+    );
     expect(agent.branches.a.slice(0, 2)).toEqual([
       { kind: 'start_timer', timer: 't' },
       { kind: 'cancel_timer', timer: 't' },
@@ -213,6 +221,7 @@ describe('compileAgent: file', () => {
         '    - file: { url: "HTTP://x.io" }',
         '    - set: { id: "1" }',
       ),
+      WEBIM,
     );
     expect(agent.branches.a.slice(0, 2)).toEqual([
       { kind: 'file', url: 'https://x.io/{{ id }}/a.pdf', name: 'Invoice {{id}}' },
@@ -255,6 +264,7 @@ describe('compileAgent: Markdown in say', () => {
         '    - say: "# Hi **{{first_name}}**\\n* see [prices](https://x.io/a_b_c)\\n`snake_case`"',
         '    - set: { first_name: x }',
       ),
+      WEBIM,
     );
     expect(agent.branches.a[0]).toEqual({
       kind: 'say',
@@ -265,6 +275,7 @@ describe('compileAgent: Markdown in say', () => {
   it('does not touch button texts or set values', () => {
     const { agent } = compileAgent(
       withSteps('    - buttons: [[{ id: a, text: "**A**" }]]', '    - set: { x: "*y*" }'),
+      WEBIM,
     );
     expect(agent.branches.a[0]).toEqual({ kind: 'buttons', rows: [[{ id: 'a', text: '**A**' }]] });
     expect(agent.branches.a[1]).toEqual({ kind: 'set', values: { x: '*y*' } });
@@ -272,7 +283,7 @@ describe('compileAgent: Markdown in say', () => {
 
   it('keeps a text over 1000 characters whole', () => {
     const long = 'word '.repeat(400).trim();
-    const { agent } = compileAgent(withSteps(`    - say: "${long}"`));
+    const { agent } = compileAgent(withSteps(`    - say: "${long}"`), WEBIM);
     expect(agent.branches.a[0]).toEqual({ kind: 'say', text: long });
   });
 });

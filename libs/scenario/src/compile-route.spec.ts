@@ -1,6 +1,6 @@
 import { compileAgent } from './compile-agent';
 import type { Step } from './model';
-import { onlyError, yaml } from './spec-helpers';
+import { onlyError, WEBIM, yaml } from './spec-helpers';
 
 /** An agent whose route (line 7 on) has the given cases, then an else case. */
 const route = (...cases: string[]) =>
@@ -18,7 +18,7 @@ const route = (...cases: string[]) =>
   );
 
 const casesOf = (source: string) =>
-  (compileAgent(source).agent.branches.a[1] as Extract<Step, { kind: 'route' }>).cases;
+  (compileAgent(source, WEBIM).agent.branches.a[1] as Extract<Step, { kind: 'route' }>).cases;
 
 describe('compileAgent: route cases with if', () => {
   it('reads one test or a list of them, keeping eq and ne values as written', () => {
@@ -59,7 +59,7 @@ describe('compileAgent: route cases with if', () => {
       '        - { button: y, text: "^y", if: { var: said, ne: "" }, goto: a }',
       '        - { goto: a }',
     );
-    const step = compileAgent(source).agent.branches.a[2];
+    const step = compileAgent(source, WEBIM).agent.branches.a[2];
     expect(step).toEqual({
       kind: 'route',
       cases: [
@@ -81,6 +81,7 @@ describe('compileAgent: route cases with if', () => {
         '  b:',
         '    - end: true',
       ),
+      WEBIM,
     );
     // No "never tried" and no "never run" warnings: only the missing else case.
     expect(warnings.map((w) => [w.path, w.message.slice(0, 34)])).toEqual([

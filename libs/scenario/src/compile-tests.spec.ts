@@ -1,5 +1,5 @@
 import { compileAgent } from './compile-agent';
-import { onlyError, yaml } from './spec-helpers';
+import { onlyError, WEBIM, yaml } from './spec-helpers';
 
 const HEAD = [
   'start: a',
@@ -19,7 +19,7 @@ const withExchanges = (...lines: string[]) =>
 /** An agent with one test whose only exchange is `exchange`. */
 const withExchange = (exchange: string) => withExchanges(`- ${exchange}`);
 
-const testsOf = (source: string) => compileAgent(source).agent.tests;
+const testsOf = (source: string) => compileAgent(source, WEBIM).agent.tests;
 
 describe('compileAgent: tests', () => {
   it('compiles every input, the expectations and the line of each exchange', () => {
@@ -222,7 +222,7 @@ describe('compileAgent: tests', () => {
   });
 
   it('warns about a press of a button no keyboard offers', () => {
-    const { warnings } = compileAgent(withExchanges('- new_chat: {}', '- press: nope'));
+    const { warnings } = compileAgent(withExchanges('- new_chat: {}', '- press: nope'), WEBIM);
     expect(warnings).toEqual([
       expect.objectContaining({
         path: 'tests[0].conversation[1].press',

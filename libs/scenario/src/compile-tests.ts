@@ -1,6 +1,6 @@
 import { isMap, isScalar } from 'yaml';
 import type { Node, YAMLMap } from 'yaml';
-import { TEST_NEW_CHAT_VARS, VISITOR_FIELDS } from './channel-vars';
+import { testNewChatVars } from './channel-variables';
 import { indexPath } from './compile-context';
 import type { CompileContext, Entry } from './compile-context';
 import type { Draft } from './compile-draft';
@@ -96,14 +96,15 @@ function compileConversation({ value, path }: Entry, ctx: CompileContext) {
 type InputReader = (entry: Entry, ctx: CompileContext) => TestInput | undefined;
 
 const new_chat: InputReader = ({ value, path }, ctx) => {
+  const { visitorFields } = ctx.channel;
   const vars = emptyVars();
-  Object.assign(vars, TEST_NEW_CHAT_VARS);
+  Object.assign(vars, testNewChatVars(ctx.channel));
   // `new_chat:` with nothing after it reads as an empty value: a chat without anything special.
   if (isScalar(value) && value.value === null) return { kind: 'new_chat', vars };
   const fields = ctx.fields(
     value,
     path,
-    ['text', ...Object.keys(VISITOR_FIELDS), 'vars'],
+    ['text', ...Object.keys(visitorFields), 'vars'],
     'new_chat: {} or new_chat: { firstname: Ann, text: <pre-chat message>, vars: { <name>: <value> } }',
   );
   if (!fields) return undefined;
@@ -114,7 +115,7 @@ const new_chat: InputReader = ({ value, path }, ctx) => {
     const field = readScalar(ctx, entry.value, entry.path, `write the ${key} as text`);
     if (field === undefined) ok = false;
     else if (key === 'text') text = field;
-    else vars[VISITOR_FIELDS[key]] = field;
+    else vars[visitorFields[key]] = field;
   }
   const extra = fields.get('vars');
   if (extra) ok = readVars(extra, ctx, vars) && ok;
@@ -123,7 +124,8 @@ const new_chat: InputReader = ({ value, path }, ctx) => {
 };
 
 function readVars({ value, path }: Entry, ctx: CompileContext, into: Record<string, string>) {
-  const map = ctx.mapping(value, path, 'channel variables, e.g. vars: { channel_visitor_id: v1 }');
+  const [example = 'name'] = Object.keys(ctx.channel.visitor('v1'));
+  const map = ctx.mapping(value, path, `channel variables, e.g. vars: { ${example}: v1 }`);
   if (!map) return false;
   let ok = true;
   for (const entry of ctx.entries(map, path)) {

@@ -4,6 +4,7 @@ import { compileAgent } from './compile-agent';
 import type { BotMessage, CompiledAgent, ConversationState, TurnInput, TurnResult } from './model';
 import { runTurn } from './run-turn';
 import { trainAgent } from './train-agent';
+import { WEBIM } from './spec-helpers';
 
 const source = readFileSync(path.join(__dirname, '../../../agents/demo.yaml'), 'utf8');
 const opts = { maxSteps: 50 };
@@ -28,7 +29,7 @@ describe('agents/demo.yaml', () => {
   let agent: CompiledAgent;
 
   beforeAll(() => {
-    const compiled = compileAgent(source);
+    const compiled = compileAgent(source, WEBIM);
     expect(compiled.warnings).toEqual([]);
     agent = compiled.agent;
   });
@@ -37,7 +38,7 @@ describe('agents/demo.yaml', () => {
     runTurn(agent, state, input, opts);
 
   it('trains: it compiles without warnings and every test of its own passes', () => {
-    const report = trainAgent(source);
+    const report = trainAgent(source, WEBIM);
     expect(report.errors).toEqual([]);
     expect(report.warnings).toEqual([]);
     expect(report.tests.map((test) => test.name)).toEqual([

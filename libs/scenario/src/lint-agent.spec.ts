@@ -1,7 +1,7 @@
 import { compileAgent } from './compile-agent';
-import { yaml } from './spec-helpers';
+import { WEBIM, yaml } from './spec-helpers';
 
-const warningsOf = (...lines: string[]) => compileAgent(yaml(...lines)).warnings;
+const warningsOf = (...lines: string[]) => compileAgent(yaml(...lines), WEBIM).warnings;
 
 const DEFERRED =
   "in v1 a hand-off can only answer a visitor; it is deferred to the chat's next request and the messages before it are not shown";

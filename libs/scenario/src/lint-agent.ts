@@ -1,4 +1,4 @@
-import { isBuiltInVariable } from './channel-vars';
+import { isBuiltInVariable } from './channel-variables';
 import type { CompileContext } from './compile-context';
 import type { Draft } from './compile-draft';
 import type { BranchDraft } from './lint-branch';
@@ -71,7 +71,7 @@ function reachableHandoffs(branches: ReadonlyMap<string, BranchDraft>, start: st
 /** A template or condition naming a variable nothing sets is most likely a typo. */
 const unknownVariables: AgentLint = (_draft, ctx) => {
   for (const { name, node, path } of ctx.varUses) {
-    if (ctx.definedVars.has(name) || isBuiltInVariable(name)) continue;
+    if (ctx.definedVars.has(name) || isBuiltInVariable(name, ctx.channel)) continue;
     ctx.warning(
       node,
       path,

@@ -1,7 +1,7 @@
 import { compileAgent } from './compile-agent';
 import type { CompiledAgent } from './model';
 import { runAgentTests } from './run-agent-tests';
-import { yaml } from './spec-helpers';
+import { WEBIM, yaml } from './spec-helpers';
 
 /** A small agent (lines 1-27) followed by the given tests (from line 29). */
 const AGENT = [
@@ -36,7 +36,7 @@ const AGENT = [
 ];
 
 const agentWithTests = (...tests: string[]): CompiledAgent =>
-  compileAgent(yaml(...AGENT, ...tests)).agent;
+  compileAgent(yaml(...AGENT, ...tests), WEBIM).agent;
 
 describe('runAgentTests', () => {
   it('passes a conversation whose expectations hold', () => {
@@ -55,7 +55,7 @@ describe('runAgentTests', () => {
       '      - say: operator',
       '        bot: []',
     );
-    expect(runAgentTests(agent)).toEqual([
+    expect(runAgentTests(agent, WEBIM)).toEqual([
       { name: 'presses and says', passed: true, failures: [] },
     ]);
   });
@@ -69,7 +69,7 @@ describe('runAgentTests', () => {
       '      - say: never checked',
       '        bot: [nothing]',
     );
-    const [result] = runAgentTests(agent);
+    const [result] = runAgentTests(agent, WEBIM);
     expect(result).toEqual({
       name: 'wrong',
       passed: false,
@@ -104,7 +104,9 @@ describe('runAgentTests', () => {
       '    conversation:',
       `      - { new_chat: {}, bot: ${bot} }`,
     );
-    expect(runAgentTests(agent)[0].failures[0].message).toBe(`exchange 1 (line 31): ${message}`);
+    expect(runAgentTests(agent, WEBIM)[0].failures[0].message).toBe(
+      `exchange 1 (line 31): ${message}`,
+    );
   });
 
   it('renders no messages as (no messages)', () => {
@@ -114,7 +116,7 @@ describe('runAgentTests', () => {
       '      - new_chat: {}',
       '      - { say: operator, bot: [Bye] }',
     );
-    expect(runAgentTests(agent)[0].failures[0]).toMatchObject({
+    expect(runAgentTests(agent, WEBIM)[0].failures[0]).toMatchObject({
       exchange: 2,
       line: 32,
       expected: '"Bye"',
@@ -134,7 +136,7 @@ describe('runAgentTests', () => {
       '      - new_chat: {}',
       `      - { say: ${say}, handoff: ${handoff} }`,
     );
-    const [failure] = runAgentTests(agent)[0].failures;
+    const [failure] = runAgentTests(agent, WEBIM)[0].failures;
     expect(failure.message).toBe(`exchange 2 (line 32): ${message}`);
     expect(failure.expected).toMatch(/hand-off/);
     expect(failure.actual).toMatch(/hand-off/);
@@ -152,7 +154,7 @@ describe('runAgentTests', () => {
       '      - new_chat: {}',
       '      - { event: escalate, handoff: true }',
     );
-    const [early, late] = runAgentTests(agent).reverse();
+    const [early, late] = runAgentTests(agent, WEBIM).reverse();
     expect(late.passed).toBe(true);
     expect(early.failures[0].message).toBe(
       "exchange 2 (line 37): expected a hand-off (any reason), got none (a hand-off reached by an event waits for the visitor's next message; expect it there)",
@@ -165,7 +167,7 @@ describe('runAgentTests', () => {
       '    conversation:',
       '      - { timer: nudge, bot: ["Still there?"] }',
     );
-    expect(runAgentTests(agent)[0].failures[0].message).toBe(
+    expect(runAgentTests(agent, WEBIM)[0].failures[0].message).toBe(
       'exchange 1 (line 31): timer "nudge" cannot fire: it was never started, or it was cancelled',
     );
   });
@@ -180,7 +182,7 @@ describe('runAgentTests', () => {
       '      - timer: nudge',
     );
     // "hello" started the timer in echo; "again" cancelled it (cancel_on_message by default).
-    expect(runAgentTests(agent)[0].failures[0].message).toBe(
+    expect(runAgentTests(agent, WEBIM)[0].failures[0].message).toBe(
       'exchange 4 (line 34): timer "nudge" cannot fire: it was never started, or it was cancelled',
     );
   });
@@ -194,7 +196,7 @@ describe('runAgentTests', () => {
       '      - { timer: nudge, bot: ["Still there?"] }',
       '      - timer: nudge',
     );
-    expect(runAgentTests(agent)[0].failures[0].message).toMatch(/exchange 4 .*cannot fire/);
+    expect(runAgentTests(agent, WEBIM)[0].failures[0].message).toMatch(/exchange 4 .*cannot fire/);
   });
 
   it('presses with the caption on screen, else the id', () => {
@@ -207,7 +209,9 @@ describe('runAgentTests', () => {
       '    conversation:',
       '      - { press: no, bot: ["Hi ", { buttons: [[yes, no], [human]] }, "You said no (test-chat, test-chat|webim, , , )"] }',
     );
-    expect(runAgentTests(agent).map((r) => [r.name, r.passed, r.failures[0]?.message])).toEqual([
+    expect(
+      runAgentTests(agent, WEBIM).map((r) => [r.name, r.passed, r.failures[0]?.message]),
+    ).toEqual([
       ['caption', true, undefined],
       ['id without a keyboard', true, undefined],
     ]);
@@ -224,7 +228,7 @@ describe('runAgentTests', () => {
       '    conversation:',
       '      - new_chat: {}',
     );
-    const [loops, fine] = runAgentTests(agent, { maxSteps: 20 });
+    const [loops, fine] = runAgentTests(agent, { ...WEBIM, maxSteps: 20 });
     expect(loops).toEqual({
       name: 'loops',
       passed: false,
@@ -241,8 +245,8 @@ describe('runAgentTests', () => {
   });
 
   it('runs nothing for an agent without tests', () => {
-    expect(runAgentTests(agentWithTests('  []'))).toEqual([]);
+    expect(runAgentTests(agentWithTests('  []'), WEBIM)).toEqual([]);
     const old = { start: 'a', branches: {} } as unknown as CompiledAgent;
-    expect(runAgentTests(old)).toEqual([]);
+    expect(runAgentTests(old, WEBIM)).toEqual([]);
   });
 });

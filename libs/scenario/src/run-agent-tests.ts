@@ -1,4 +1,5 @@
-import { TEST_CHAT_VARS } from './channel-vars';
+import { testChatVars } from './channel-variables';
+import type { CompileOptions } from './compile-agent';
 import { ScenarioError } from './errors';
 import type {
   AgentTest,
@@ -13,6 +14,7 @@ import type {
   TurnResult,
 } from './model';
 import { runTurn } from './run-turn';
+import type { Vars } from './vars';
 
 /** Why one exchange of a test failed. `expected`/`actual` are one message per line. */
 export interface TestFailure {
@@ -31,7 +33,7 @@ export interface AgentTestResult {
   failures: TestFailure[];
 }
 
-export interface AgentTestOptions {
+export interface AgentTestOptions extends CompileOptions {
   /** The step limit of each turn; the worker's default (SCENARIO_MAX_STEPS) when absent. */
   maxSteps?: number;
 }
@@ -43,18 +45,21 @@ export const DEFAULT_TEST_MAX_STEPS = 1000;
  * would: pure and deterministic. A test stops at its first failing exchange, since what
  * follows a diverged conversation says nothing new.
  */
-export function runAgentTests(
-  agent: CompiledAgent,
-  opts: AgentTestOptions = {},
-): AgentTestResult[] {
+export function runAgentTests(agent: CompiledAgent, opts: AgentTestOptions): AgentTestResult[] {
   const maxSteps = opts.maxSteps ?? DEFAULT_TEST_MAX_STEPS;
+  const chatVars = testChatVars(opts.channel);
   const tests: unknown = agent.tests;
   return Array.isArray(tests)
-    ? tests.map((test: AgentTest) => runAgentTest(agent, test, maxSteps))
+    ? tests.map((test: AgentTest) => runAgentTest(agent, test, maxSteps, chatVars))
     : [];
 }
 
-function runAgentTest(agent: CompiledAgent, test: AgentTest, maxSteps: number): AgentTestResult {
+function runAgentTest(
+  agent: CompiledAgent,
+  test: AgentTest,
+  maxSteps: number,
+  chatVars: Vars,
+): AgentTestResult {
   let state: ConversationState | null = null;
   let keyboard: Button[][] | undefined;
   // Timers the conversation has started and not cancelled: only those can fire, as in production.
@@ -78,7 +83,9 @@ function runAgentTest(agent: CompiledAgent, test: AgentTest, maxSteps: number): 
     if (input.kind === 'timer') timers.delete(input.name);
     let result: TurnResult;
     try {
-      result = runTurn(agent, state, turnInput(exchange.input, keyboard), { maxSteps });
+      result = runTurn(agent, state, turnInput(exchange.input, keyboard, chatVars), {
+        maxSteps,
+      });
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       failures.push({
@@ -101,21 +108,21 @@ function runAgentTest(agent: CompiledAgent, test: AgentTest, maxSteps: number): 
 }
 
 /** The request the channel would send; a press carries the caption of the button on screen. */
-function turnInput(input: TestInput, keyboard: Button[][] | undefined): TurnInput {
+function turnInput(input: TestInput, keyboard: Button[][] | undefined, chatVars: Vars): TurnInput {
   switch (input.kind) {
     case 'new_chat':
       return input.text === undefined
         ? { kind: 'chat_started', vars: { ...input.vars } }
         : { kind: 'chat_started', vars: { ...input.vars }, text: input.text };
     case 'say':
-      return { kind: 'text', text: input.text, vars: { ...TEST_CHAT_VARS } };
+      return { kind: 'text', text: input.text, vars: { ...chatVars } };
     case 'press': {
       const button = keyboard?.flat().find((b) => b.id === input.id);
       return {
         kind: 'button',
         id: input.id,
         text: button?.text ?? input.id,
-        vars: { ...TEST_CHAT_VARS },
+        vars: { ...chatVars },
       };
     }
     case 'timer':

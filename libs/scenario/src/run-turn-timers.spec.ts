@@ -2,7 +2,7 @@ import { compileAgent } from './compile-agent';
 import { ScenarioError } from './errors';
 import type { CompiledAgent, ConversationState, TurnInput, TurnResult } from './model';
 import { runTurn } from './run-turn';
-import { yaml } from './spec-helpers';
+import { WEBIM, yaml } from './spec-helpers';
 
 const opts = { maxSteps: 100 };
 
@@ -53,6 +53,7 @@ const agent = compileAgent(
     '  quiet:',
     '    - end: true',
   ),
+  WEBIM,
 ).agent;
 
 const start = () => runTurn(agent, null, { kind: 'chat_started', vars: { c: '1' } }, opts);
@@ -95,7 +96,10 @@ describe('runTurn: timer effects', () => {
   });
 
   it('always returns effects, empty when there are none', () => {
-    const plain = compileAgent(yaml('start: a', 'branches:', '  a:', '    - wait: {}')).agent;
+    const plain = compileAgent(
+      yaml('start: a', 'branches:', '  a:', '    - wait: {}'),
+      WEBIM,
+    ).agent;
     expect(runTurn(plain, null, { kind: 'chat_started', vars: {} }, opts).effects).toEqual([]);
     expect(runTurn(plain, null, text('x'), opts).effects).toEqual([]);
   });

@@ -2,9 +2,9 @@ import { compileAgent } from './compile-agent';
 import { ScenarioError } from './errors';
 import type { CompiledAgent, ConversationState, TurnInput, TurnResult } from './model';
 import { runTurn } from './run-turn';
-import { yaml } from './spec-helpers';
+import { WEBIM, yaml } from './spec-helpers';
 
-const agentOf = (...lines: string[]) => compileAgent(yaml(...lines)).agent;
+const agentOf = (...lines: string[]) => compileAgent(yaml(...lines), WEBIM).agent;
 const opts = { maxSteps: 100 };
 
 const chatStarted = (agent: CompiledAgent, vars: Record<string, string> = {}, text?: string) =>

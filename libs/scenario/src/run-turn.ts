@@ -60,7 +60,7 @@
  *   ignored proactive inputs do not count).
  * - An ended state keeps the position where it ended (a branch's length when it fell off).
  */
-import { eventVarName } from './channel-vars';
+import { eventVarName } from './channel-variables';
 import { caseHolds } from './conditions';
 import type { VisitorInput } from './conditions';
 import { ScenarioError } from './errors';

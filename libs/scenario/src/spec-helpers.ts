@@ -1,7 +1,15 @@
 // Helpers shared by this library's specs (not part of its API).
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
 import { compileAgent } from './compile-agent';
 import { AgentCompileError } from './errors';
 import type { AgentIssue } from './model';
+import type { AgentTestOptions } from './run-agent-tests';
+
+/**
+ * The specs compile and test agents for Webim, whose variables the scenario language's
+ * documentation shows: the library itself is given a channel's variables and names none.
+ */
+export const WEBIM: AgentTestOptions = { channel: WEBIM_CHANNEL_VARIABLES };
 
 /** A YAML document from lines, so that specs can point at line numbers. */
 export const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
@@ -9,7 +17,7 @@ export const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 /** The issues of a source that must fail to compile. */
 export function issuesOf(source: string): AgentIssue[] {
   try {
-    compileAgent(source);
+    compileAgent(source, WEBIM);
   } catch (error) {
     if (error instanceof AgentCompileError) return error.issues;
     throw error;

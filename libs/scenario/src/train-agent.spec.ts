@@ -1,5 +1,5 @@
 import { trainAgent } from './train-agent';
-import { yaml } from './spec-helpers';
+import { WEBIM, yaml } from './spec-helpers';
 
 const AGENT = [
   'start: a',
@@ -20,6 +20,7 @@ describe('trainAgent', () => {
         '    conversation:',
         '      - { new_chat: {}, bot: ["Hi "] }',
       ),
+      WEBIM,
     );
     expect(report).toMatchObject({
       trained: true,
@@ -33,7 +34,11 @@ describe('trainAgent', () => {
   });
 
   it('trains an agent without tests', () => {
-    expect(trainAgent(yaml(...AGENT))).toMatchObject({ trained: true, errors: [], tests: [] });
+    expect(trainAgent(yaml(...AGENT), WEBIM)).toMatchObject({
+      trained: true,
+      errors: [],
+      tests: [],
+    });
   });
 
   it('does not train an agent whose test fails, but returns the agent and the results', () => {
@@ -44,6 +49,7 @@ describe('trainAgent', () => {
         '  - { name: passes, conversation: [{ new_chat: {} }] }',
         '  - { name: fails, conversation: [{ new_chat: {} }, { say: x, bot: [see you] }] }',
       ),
+      WEBIM,
     );
     expect(report.trained).toBe(false);
     expect(report.agent).toBeDefined();
@@ -67,7 +73,7 @@ describe('trainAgent', () => {
   });
 
   it('reports a syntax error without running anything', () => {
-    const report = trainAgent(yaml('start: a', 'branches:', '  a:', '    - say: "x" y'));
+    const report = trainAgent(yaml('start: a', 'branches:', '  a:', '    - say: "x" y'), WEBIM);
     expect(report).toEqual({
       trained: false,
       errors: [
@@ -95,6 +101,7 @@ describe('trainAgent', () => {
         'tests:',
         '  - { name: t, conversation: [{ timer: nope }] }',
       ),
+      WEBIM,
     );
     expect(report.trained).toBe(false);
     expect(report.agent).toBeUndefined();
@@ -113,7 +120,7 @@ describe('trainAgent', () => {
     ['not a string', 42 as unknown as string],
     ['undefined', undefined as unknown as string],
   ])('never throws for %s', (_what, source) => {
-    const report = trainAgent(source);
+    const report = trainAgent(source, WEBIM);
     expect(report.trained).toBe(false);
     expect(report.errors.length).toBeGreaterThan(0);
     expect(report.errors[0]).toMatchObject({ line: 1, column: 1 });
@@ -129,8 +136,8 @@ describe('trainAgent', () => {
       'tests:',
       '  - { name: t, conversation: [{ new_chat: {} }] }',
     );
-    expect(trainAgent(source, { maxSteps: 2 }).trained).toBe(true);
-    const report = trainAgent(source, { maxSteps: 1 });
+    expect(trainAgent(source, { ...WEBIM, maxSteps: 2 }).trained).toBe(true);
+    const report = trainAgent(source, { ...WEBIM, maxSteps: 1 });
     expect(report.trained).toBe(false);
     expect(report.tests[0].failures[0].message).toMatch(/the turn failed \(step_limit\)/);
   });

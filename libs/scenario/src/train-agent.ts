@@ -20,7 +20,7 @@ export interface TrainingReport {
  * Compiles an agent's source and runs its tests. Never throws for a bad source: syntax and
  * compile errors, and turns that fail, all end up in the report.
  */
-export function trainAgent(source: string, opts: AgentTestOptions = {}): TrainingReport {
+export function trainAgent(source: string, opts: AgentTestOptions): TrainingReport {
   if (typeof source !== 'string') {
     const issue: AgentIssue = {
       severity: 'error',
@@ -33,7 +33,7 @@ export function trainAgent(source: string, opts: AgentTestOptions = {}): Trainin
   }
   let compiled: ReturnType<typeof compileAgent>;
   try {
-    compiled = compileAgent(source);
+    compiled = compileAgent(source, opts);
   } catch (error) {
     if (!(error instanceof AgentCompileError)) throw error;
     return {

@@ -12,12 +12,14 @@ import { compileAgent, runTurn } from '@app/scenario';
 import type { TimerScheduler } from './timer-scheduler.service';
 import { TurnExecutor } from './turn-executor.service';
 import { proactiveTask, visitorTask } from './turn-task';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
 
 // The executor against fakes of the store, the agent cache and the timer scheduler: what it
 // claims, what it commits and where the messages go, for each kind of turn and each way a turn
 // can end. The store's own guarantees are tested against Redis (test/conversation-store).
 
-const { agent: AGENT } = compileAgent(`
+const { agent: AGENT } = compileAgent(
+  `
 timers:
   nudge: { after: 1s, goto: nudge }
 events:
@@ -47,7 +49,9 @@ branches:
     - handoff: asked
   loop:
     - goto: loop
-`);
+`,
+  { channel: WEBIM_CHANNEL_VARIABLES },
+);
 
 const ENV = {
   TURN_GRACE_MS: 1000,

@@ -10,6 +10,7 @@ import {
   ConversationStore,
   Handoff,
   ProactiveOutcome,
+  ProactiveTurnStatus,
   StoredConversation,
   TimerRef,
   timerFields,
@@ -17,8 +18,8 @@ import {
   TranscriptSource,
   TurnJobResult,
 } from '@app/conversation';
-import { runTurn, ScenarioError, TurnEffect } from '@app/scenario';
-import type { BotMessage } from '@app/scenario/model';
+import { runTurn, ScenarioError } from '@app/scenario';
+import type { BotMessage, TurnEffect } from '@app/scenario';
 import { TimerScheduler } from './timer-scheduler.service';
 import { ProactiveTask, TurnTask, VisitorTask } from './turn-task';
 
@@ -46,7 +47,7 @@ interface ScenarioRun {
 /** A proactive turn that ends without running: why, and how its job reports it. */
 interface Dropped {
   drop: string;
-  status: 'dropped' | 'cancelled' | 'superseded';
+  status: Extract<ProactiveTurnStatus, 'dropped' | 'cancelled' | 'superseded'>;
   scenarioError?: boolean;
 }
 

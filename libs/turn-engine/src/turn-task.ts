@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ProactiveJobData, TurnJobData, TurnRef } from '@app/conversation';
-import type { TurnInput } from '@app/scenario/model';
+import type { TurnInput } from '@app/scenario';
 
 /**
  * A turn for the executor to run, from its job: a visitor's Webim request, whose answer the

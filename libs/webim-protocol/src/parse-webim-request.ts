@@ -1,4 +1,4 @@
-import type { TurnInput } from '@app/scenario/model';
+import type { TurnInput } from '@app/scenario';
 import { chatVariables, visitorVariables } from './channel-variables';
 import { validateWebimRequest, WebimMessage, WebimRequestError } from './webim-request';
 

@@ -1,4 +1,4 @@
-import type { BotMessage } from '@app/scenario/model';
+import type { BotMessage } from '@app/scenario';
 import { WEBIM_HANDOFF, WebimResponse } from './webim-response';
 
 /**

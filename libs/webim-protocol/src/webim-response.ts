@@ -1,4 +1,4 @@
-import type { Button } from '@app/scenario/model';
+import type { Button } from '@app/scenario';
 
 /** The body the bot returns to Webim. `has_answer: false` hands the chat to the operator queue. */
 export type WebimResponse =

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { AgentVersionRecord, CatalogStore } from '@app/catalog';
 import { trainAgent, TrainingReport } from '@app/scenario';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 
 export interface AgentSummary {
@@ -82,7 +83,7 @@ export class AgentsService {
 
   /** Stores the source as the agent's next version if it trains, and serves it here at once. */
   async train(agentId: string, source: string): Promise<TrainedAgent> {
-    const report = trainAgent(source);
+    const report = trainAgent(source, { channel: WEBIM_CHANNEL_VARIABLES });
     if (!report.trained) throw new AgentNotTrained(report);
     const passed = report.tests.filter((t) => t.passed).length;
     const stored = await this.catalog.putAgent(agentId, source, {

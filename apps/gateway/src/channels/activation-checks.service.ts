@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CatalogStore, ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
+import { HeartbeatReader } from '@app/heartbeats';
 import { ChannelRegistry } from './channel-registry.service';
 
 export type ActivationCheckName = 'agent_trained' | 'webhook_registered' | 'address_accessible';
@@ -28,6 +29,7 @@ export class ActivationChecks {
   constructor(
     private readonly catalog: CatalogStore,
     private readonly registry: ChannelRegistry,
+    private readonly heartbeats: HeartbeatReader,
     @Inject(GatewayEnv) private readonly env: GatewayEnv,
   ) {}
 
@@ -51,7 +53,7 @@ export class ActivationChecks {
     const until = Date.now() + ACK_TIMEOUT_MS;
     for (;;) {
       const [instances, acks] = await Promise.all([
-        this.registry.gateways.members(),
+        this.heartbeats.members('gateways'),
         this.catalog.channelAcks(channelId),
       ]);
       const behind = instances.filter((id) => (acks[id] ?? 0) < configVersion);

@@ -8,8 +8,8 @@ import {
 import type { Redis } from 'ioredis';
 import { CatalogChange, CatalogStore, ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
-import { HEARTBEAT_EVERY_MS, Heartbeats } from '@app/conversation';
-import { COMMAND_REDIS, SUBSCRIBER_REDIS } from '@app/redis';
+import { Heartbeat } from '@app/heartbeats';
+import { SUBSCRIBER_REDIS } from '@app/redis';
 import { SecretMatcher } from '../auth/secret-matcher';
 import { INSTANCE_ID } from '../turns/instance-id';
 
@@ -33,18 +33,14 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
   /** The newest trained version of each agent: jobs carry it so workers never run an older one. */
   private agentVersions = new Map<string, number>();
   private refreshTimer?: NodeJS.Timeout;
-  private heartbeatTimer?: NodeJS.Timeout;
-  readonly gateways: Heartbeats;
 
   constructor(
     private readonly catalog: CatalogStore,
     @Inject(SUBSCRIBER_REDIS) private readonly subscriber: Redis,
-    @Inject(COMMAND_REDIS) redis: Redis,
+    private readonly heartbeat: Heartbeat,
     @Inject(INSTANCE_ID) private readonly instanceId: string,
     private readonly env: GatewayEnv,
-  ) {
-    this.gateways = new Heartbeats(redis, env.KEY_PREFIX, 'gateways');
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriber.on('message', (channel: string, message: string) => {
@@ -57,19 +53,12 @@ export class ChannelRegistry implements OnApplicationBootstrap, OnModuleDestroy 
       FULL_REFRESH_MS,
     );
     this.refreshTimer.unref();
-    await this.beat();
-    this.heartbeatTimer = setInterval(() => void this.beat(), HEARTBEAT_EVERY_MS);
-    this.heartbeatTimer.unref();
+    // Counted among the gateways only once it serves, and has acknowledged, every channel.
+    await this.heartbeat.start('gateways', this.instanceId);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     clearInterval(this.refreshTimer);
-    clearInterval(this.heartbeatTimer);
-    await this.gateways.leave(this.instanceId).catch(() => undefined);
-  }
-
-  private async beat(): Promise<void> {
-    await this.gateways.beat(this.instanceId).catch(() => undefined);
   }
 
   async refresh(): Promise<void> {

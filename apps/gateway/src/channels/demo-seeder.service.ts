@@ -6,6 +6,7 @@ import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
 import { compileAgent } from '@app/scenario';
 import { COMMAND_REDIS, waitUntilReady } from '@app/redis';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
 
 export const DEMO_ID = 'demo';
 
@@ -41,7 +42,7 @@ export class DemoSeeder implements OnModuleInit {
     if (seed !== 'true') return;
     if (!(await this.catalog.getAgent(DEMO_ID))) {
       const source = readFileSync(demoAgentPath(this.env.DEMO_AGENT_FILE), 'utf8');
-      compileAgent(source); // refuse to seed a broken demo
+      compileAgent(source, { channel: WEBIM_CHANNEL_VARIABLES }); // refuse to seed a broken demo
       await this.catalog.putAgent(DEMO_ID, source);
       this.logger.log('Created the demo agent');
     }

@@ -13,7 +13,7 @@ export const secretBoxProvider: Provider = {
   useFactory: (env: GatewayEnv) => {
     const key = env.SECRETS_KEY ? parseSecretsKey(env.SECRETS_KEY) : null;
     if (key) return new SecretBox(key);
-    new Logger('Secrets').warn(
+    new Logger(SecretBox.name).warn(
       'SECRETS_KEY is not set: Webim passwords saved now cannot be read after a restart',
     );
     return new SecretBox(randomBytes(32));

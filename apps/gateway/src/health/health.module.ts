@@ -1,9 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
-import { GatewayEnv } from '@app/config';
-import { WorkerHeartbeats } from '@app/conversation';
-import { COMMAND_REDIS } from '@app/redis';
 import { HealthController } from './health.controller';
 import { WorkersAliveIndicator } from './workers-alive.indicator';
 
@@ -11,13 +7,6 @@ import { WorkersAliveIndicator } from './workers-alive.indicator';
 @Module({
   imports: [TerminusModule],
   controllers: [HealthController],
-  providers: [
-    WorkersAliveIndicator,
-    {
-      provide: WorkerHeartbeats,
-      inject: [COMMAND_REDIS, GatewayEnv],
-      useFactory: (redis: Redis, env: GatewayEnv) => new WorkerHeartbeats(redis, env.KEY_PREFIX),
-    },
-  ],
+  providers: [WorkersAliveIndicator],
 })
 export class HealthModule {}

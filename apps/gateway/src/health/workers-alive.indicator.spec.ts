@@ -1,13 +1,13 @@
 import { HealthIndicatorService } from '@nestjs/terminus';
-import type { WorkerHeartbeats } from '@app/conversation';
+import type { HeartbeatReader } from '@app/heartbeats';
 import { HEALTH_CHECK_TIMEOUT_MS } from '@app/redis';
 import { WorkersAliveIndicator } from './workers-alive.indicator';
 
 describe('WorkersAliveIndicator', () => {
-  const indicator = (alive: () => Promise<number>) =>
+  const indicator = (workers: () => Promise<number>) =>
     new WorkersAliveIndicator(new HealthIndicatorService(), {
-      alive,
-    } as unknown as WorkerHeartbeats);
+      alive: (kind: string) => (kind === 'workers' ? workers() : Promise.reject(new Error(kind))),
+    } as unknown as HeartbeatReader);
 
   afterEach(() => jest.useRealTimers());
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { WorkerHeartbeats } from '@app/conversation';
+import { HeartbeatReader } from '@app/heartbeats';
 import { HEALTH_CHECK_TIMEOUT_MS, withTimeout } from '@app/redis';
 
 /**
@@ -11,13 +11,13 @@ import { HEALTH_CHECK_TIMEOUT_MS, withTimeout } from '@app/redis';
 export class WorkersAliveIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
-    private readonly heartbeats: WorkerHeartbeats,
+    private readonly heartbeats: HeartbeatReader,
   ) {}
 
   async check(): Promise<HealthIndicatorResult<'workers'>> {
     const workers = this.indicators.check('workers');
     try {
-      const alive = await withTimeout(this.heartbeats.alive(), HEALTH_CHECK_TIMEOUT_MS);
+      const alive = await withTimeout(this.heartbeats.alive('workers'), HEALTH_CHECK_TIMEOUT_MS);
       return alive > 0
         ? workers.up({ alive })
         : workers.down({ alive, message: 'no worker is alive' });

@@ -15,7 +15,7 @@ function isHealthResult(payload: unknown): boolean {
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  private readonly logger = new Logger(AllExceptionsFilter.name);
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 

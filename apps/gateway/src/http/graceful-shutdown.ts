@@ -9,7 +9,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
  * Call before the server listens (it adds a hook).
  */
 export function closeGracefully(app: NestFastifyApplication, graceMs: number): void {
-  const logger = new Logger('Shutdown');
+  const logger = new Logger(closeGracefully.name);
   let closing = false;
   // Keep-alive connections would hold the server open after their last answer: while closing,
   // every answer closes its connection.

@@ -1,12 +1,10 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { GatewayEnv } from '@app/config';
-import { PROACTIVE_QUEUE, TURN_QUEUE, WorkerHeartbeats } from '@app/conversation';
+import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
+import { HeartbeatReader } from '@app/heartbeats';
 import { queueJobsGauge, workersAliveGauge } from '@app/metrics';
-import { COMMAND_REDIS } from '@app/redis';
 
 /**
  * Gauges read from Redis at scrape time: the queues' backlog and the live workers. The gateway
@@ -14,14 +12,13 @@ import { COMMAND_REDIS } from '@app/redis';
  */
 @Injectable()
 export class RedisGauges implements OnModuleInit {
-  private readonly logger = new Logger('Metrics');
+  private readonly logger = new Logger(RedisGauges.name);
 
   constructor(
     private readonly registry: Registry,
     @InjectQueue(TURN_QUEUE) private readonly turns: Queue,
     @InjectQueue(PROACTIVE_QUEUE) private readonly proactive: Queue,
-    @Inject(COMMAND_REDIS) private readonly redis: Redis,
-    private readonly env: GatewayEnv,
+    private readonly heartbeats: HeartbeatReader,
   ) {}
 
   onModuleInit(): void {
@@ -29,7 +26,6 @@ export class RedisGauges implements OnModuleInit {
     const onError = (metric: string, error: Error) =>
       this.logger.debug({ metric, err: error.message }, 'Could not read a gauge from Redis');
     queueJobsGauge(this.registry, [this.turns, this.proactive], { onError });
-    const heartbeats = new WorkerHeartbeats(this.redis, this.env.KEY_PREFIX);
-    workersAliveGauge(this.registry, () => heartbeats.alive(), { onError });
+    workersAliveGauge(this.registry, () => this.heartbeats.alive('workers'), { onError });
   }
 }

@@ -12,6 +12,7 @@ import {
   TurnJobData,
   turnJobOptions,
 } from '@app/conversation';
+import { throttled } from '@app/logging';
 import { AdmissionRequest, TurnProducer } from './turn-producer';
 
 /**
@@ -29,7 +30,6 @@ import { AdmissionRequest, TurnProducer } from './turn-producer';
 export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
   private readonly logger = new Logger(BullmqTurnProducer.name);
   private readonly jobOptions: JobsOptions;
-  private lastQueueError = 0;
   private preparedClient?: Redis;
 
   constructor(
@@ -45,11 +45,13 @@ export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.queue.on('error', (error) => {
-      if (Date.now() - this.lastQueueError < 10_000) return;
-      this.lastQueueError = Date.now();
-      this.logger.warn({ err: error.message }, 'Turn queue connection error');
-    });
+    // The queue's client emits an error on every reconnect attempt while Redis is away.
+    this.queue.on(
+      'error',
+      throttled((error: Error) =>
+        this.logger.warn({ err: error.message }, 'Turn queue connection error'),
+      ),
+    );
   }
 
   async submit(request: AdmissionRequest, job: TurnJobData, jobId: string): Promise<Admission> {

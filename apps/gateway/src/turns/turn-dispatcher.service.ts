@@ -13,7 +13,7 @@ import {
 } from '@app/conversation';
 import { GatewayMetrics } from '@app/metrics';
 import { isRedisUnavailable, withTimeout } from '@app/redis';
-import type { TurnInput } from '@app/scenario/model';
+import type { TurnInput } from '@app/scenario';
 import { toWebimResponse, WebimResponse } from '@app/webim-protocol';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { ReplyListener } from './reply-listener.service';
@@ -44,7 +44,7 @@ export function handoff(reason: HandoffReason): TurnReply {
  */
 @Injectable()
 export class TurnDispatcher implements OnModuleDestroy {
-  private readonly logger = new Logger('Turns');
+  private readonly logger = new Logger(TurnDispatcher.name);
   private readonly breakers: TurnBreakers<TurnAttempt, TurnReply>;
 
   constructor(

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Worker, WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
 import type { WorkerEnv } from '@app/config';
+import { throttled } from '@app/logging';
 
 /** This process among the workers: Bull Board's "processed by", BullMQ's worker list, heartbeats. */
 export function workerName(): string {
@@ -26,20 +27,20 @@ export function workerOptions(
 }
 
 /**
- * Logs a worker's failed jobs with their chat, and its connection errors once per 10 s: an
- * outage makes BullMQ emit one on every reconnect attempt. Resolves when the worker is ready.
+ * Logs a worker's failed jobs with their chat, and its connection errors now and then
+ * (`throttled`). Resolves when the worker is ready.
  */
 export async function watchWorker(
   worker: Worker<{ channelId: string; chatId: string }>,
   logger: Logger,
   what: string,
 ): Promise<void> {
-  let lastError = 0;
-  worker.on('error', (error) => {
-    if (Date.now() - lastError < 10_000) return;
-    lastError = Date.now();
-    logger.warn({ err: error.message }, `${what} worker connection error`);
-  });
+  worker.on(
+    'error',
+    throttled((error: Error) =>
+      logger.warn({ err: error.message }, `${what} worker connection error`),
+    ),
+  );
   worker.on('failed', (job, error) =>
     logger.error(
       {

@@ -12,7 +12,7 @@ import { WorkerHealth } from './worker-health.service';
  */
 @Injectable()
 export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('WorkerHttp');
+  private readonly logger = new Logger(WorkerHttpServer.name);
   private server?: Server;
 
   constructor(

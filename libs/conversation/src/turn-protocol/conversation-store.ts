@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BotMessage, TurnInput } from '@app/scenario/model';
+import type { BotMessage, TurnInput } from '@app/scenario';
 import { ChatKeys, chatKeys, ChatRef } from '../conversation-keys';
 import { DueTimer, decodeTimersToArm, encodeTimerOps, TimerOp } from '../timers';
 import { TranscriptSource, Transcripts } from '../transcript';

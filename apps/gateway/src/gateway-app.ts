@@ -1,0 +1,43 @@
+import helmet from '@fastify/helmet';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { GatewayEnv } from '@app/config';
+import { protectQueueBoard } from './auth/queue-board-auth';
+import { GatewayModule, GatewayOptions } from './gateway.module';
+import { serveApiDocs } from './http/api-docs';
+import { collectRoutes, configureFastify } from './http/fastify-setup';
+import { securityHeaders, skipSecurityHeadersOnWebhook } from './http/security-headers';
+
+/**
+ * The gateway as a Nest application on Fastify, not yet listening, with all of its HTTP set-up:
+ * JSON and YAML bodies, security headers, the queue board's sign-in, the API docs, and the list
+ * of routes logged once it listens. Both the gateway's own process and the bench's in-process
+ * gateway start from here, so that they serve the same HTTP.
+ */
+export async function createGatewayApp(
+  env: GatewayEnv & { ADMIN_TOKEN: string },
+  options: GatewayOptions = {},
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.register(env, options),
+    new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT }),
+    // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
+    { bufferLogs: true, bodyParser: false },
+  );
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes = collectRoutes(fastify);
+  // By the time the server listens, every route is registered.
+  fastify.addHook('onListen', (done) => {
+    new NestLogger(GatewayModule.name).log({ routes: routes.sort() }, 'HTTP routes');
+    done();
+  });
+  configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
+  skipSecurityHeadersOnWebhook(fastify);
+  await app.register(helmet, securityHeaders);
+  protectQueueBoard(fastify, env.ADMIN_TOKEN);
+  serveApiDocs(app);
+  return app;
+}

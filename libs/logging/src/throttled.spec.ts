@@ -1,0 +1,29 @@
+import { REPEATED_ERROR_LOG_MS, throttled } from './throttled';
+
+describe('throttled', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('runs the first call at once and drops the others for the interval', () => {
+    const log = jest.fn();
+    const warn = throttled(log);
+    warn('a');
+    warn('b');
+    jest.advanceTimersByTime(REPEATED_ERROR_LOG_MS - 1);
+    warn('c');
+    expect(log.mock.calls).toEqual([['a']]);
+    jest.advanceTimersByTime(1);
+    warn('d');
+    warn('e');
+    expect(log.mock.calls).toEqual([['a'], ['d']]);
+  });
+
+  it('takes another interval', () => {
+    const log = jest.fn();
+    const warn = throttled(log, 100);
+    warn(1);
+    jest.advanceTimersByTime(100);
+    warn(2);
+    expect(log.mock.calls).toEqual([[1], [2]]);
+  });
+});
