@@ -5,7 +5,7 @@ import { dumpRedis } from './support/redis-dump';
 import { TestStack } from './support/test-stack';
 import { transcript } from './support/webim-client';
 
-// Seed 000's lifecycle through the management API: Create, Create & Activate, Apply, Save &
+// A channel's lifecycle through the management API: Create, Create & Activate, Apply, Save &
 // Activate, Deactivate, rotate the token, Delete, with the activation checks that guard it.
 
 const SHOP = readFileSync(join(__dirname, '../agents/demo.yaml'), 'utf8');

@@ -1,6 +1,6 @@
 'use strict';
 // The printed report of a bench run: its header, the tables of the measured runs, the ratios
-// between modes, the idle chats and the issue's targets. The soak and the reference print their
+// between modes, the idle chats and the performance targets. The soak and the reference print their
 // own sections (soak.js, reference.js) with the tables here.
 const { existsSync, readdirSync } = require('node:fs');
 const { join, relative } = require('node:path');
@@ -140,7 +140,10 @@ function ratioRows(runs) {
 }
 const RATIO_HEADER = ['compared', 'chats', 'throughput', 'p50', 'p99', 'server CPU per request'];
 
-/** The issue's targets, against the reference measured here (or the issue's own figures). */
+/**
+ * The performance targets (docs/performance.md), against the reference measured here, or
+ * against the reference's figure on another machine when it was not run.
+ */
 function targetRows(runs, ref, soakResult, idle) {
   const q64 = runs.find((r) => r.mode === 'queue' && r.concurrency === 64 && r.workers === 1);
   const q2 = runs.find((r) => r.mode === 'queue' && r.concurrency === 2 && r.workers === 1);
@@ -151,7 +154,7 @@ function targetRows(runs, ref, soakResult, idle) {
         ['reference, this generator', ref.generator[64]?.rps, ref.generator[64]?.latency.p99],
         ['reference, wrk', ref.wrk[64]?.rps, ref.wrk[64]?.p99_ms],
       ]
-    : [["the issue's figure (another machine)", 4100, NaN]];
+    : [["the reference's figure (another machine)", 4100, NaN]];
   for (const [label, rps, p99] of refs) {
     if (q64 && rps) {
       const handoffs = unaskedHandoffs(q64);
@@ -298,7 +301,7 @@ function printRatios(runs) {
 
 function printTargets({ runs, reference, soak, idle }) {
   if (!runs.length && !soak) return;
-  console.log('\nTargets of issue 7');
+  console.log('\nTargets');
   console.log(S.table(['target', 'measured', 'verdict'], targetRows(runs, reference, soak, idle)));
 }
 
