@@ -1,0 +1,3 @@
+export * from './app-process';
+export * from './launcher';
+export { settlesWithin } from './stop-child';
