@@ -7,8 +7,8 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { ConversationStore, OUTCOME_TTL_MS } from '@app/conversation';
-import { AppProcess, Launcher, settlesWithin } from '@app/launcher';
-import { freePort, LocalRedisServer, withTimeout } from '@app/redis';
+import { AppProcess, freePort, Launcher, LocalRedisServer, settlesWithin } from '@app/launcher';
+import { withTimeout } from '@app/redis';
 import { waitFor } from './wait-for';
 import { WebimClient } from './webim-client';
 
@@ -101,7 +101,7 @@ export class TestStack {
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const stack = new TestStack(options);
-    stack.redis = await LocalRedisServer.start(
+    stack.redis = await stack.launcher.startRedis(
       options.persistentRedis ? { dataDir: mkdtempSync(join(stack.logDir, 'redis-')) } : {},
     );
     stack.port = await freePort();
@@ -316,9 +316,6 @@ export class TestStack {
     await this.launcher
       .stop(redisUp ? 'SIGTERM' : 'SIGKILL')
       .catch((error) => failures.push(error));
-    if (this.redis && !(await settlesWithin(this.redis.stop(), CLIENT_CLOSE_LIMIT_MS))) {
-      await this.redis.stop('SIGKILL');
-    }
     if (leaked.length > 0) {
       failures.push(new Error(`${leaked.length} secret(s) found in the logs in ${this.logDir}`));
     }

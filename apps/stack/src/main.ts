@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { loadEnv, StackEnv } from '@app/config';
 import { Launcher } from '@app/launcher';
-import { LocalRedisServer } from '@app/redis';
 
 // `npm start`: the whole product on one machine. Without REDIS_URL an embedded redis-server is
 // started (ephemeral: nothing is kept on disk); then one gateway and one worker process. Ctrl-C
@@ -12,28 +11,24 @@ async function main(): Promise<void> {
   // REDIS_URL in `.env` counts as set: an embedded Redis would override it.
   const settings = loadEnv(StackEnv);
   const launcher = new Launcher();
-  let redis: LocalRedisServer | undefined;
   let stopping = false;
   const stop = (code: number): void => {
     if (stopping) return;
     stopping = true;
-    launcher
-      .stop()
-      .finally(() => redis?.stop())
-      .then(
-        () => process.exit(code),
-        (error: Error) => {
-          console.error(error.message);
-          process.exit(code || 1);
-        },
-      );
+    launcher.stop().then(
+      () => process.exit(code),
+      (error: Error) => {
+        console.error(error.message);
+        process.exit(code || 1);
+      },
+    );
   };
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
 
   const env = { ...process.env };
   if (!settings.REDIS_URL) {
-    redis = await LocalRedisServer.start({ binary: settings.REDIS_SERVER_BIN });
+    const redis = await launcher.startRedis({ binary: settings.REDIS_SERVER_BIN });
     env.REDIS_URL = redis.url;
     console.log(`Embedded Redis on ${redis.url} (ephemeral; set REDIS_URL to use your own)`);
   }

@@ -1,13 +1,24 @@
 import { AppProcess, AppProcessOptions, READY_LIMIT_MS } from './app-process';
+import { freePort } from './free-port';
+import { LocalRedisOptions, LocalRedisServer } from './local-redis-server';
 
 /**
- * Starts the processes of one stack of the product (a gateway, workers) and stops them all
- * together. Each is in its stop from the moment it is spawned, so a stop during a start leaves
- * nothing behind.
+ * Starts the processes of one stack of the product (an embedded Redis, a gateway, workers) and
+ * stops them all together. Each is in its stop from the moment it is spawned, so a stop during
+ * a start leaves nothing behind.
  */
 export class Launcher {
   private readonly apps: AppProcess[] = [];
+  private readonly redisServers: LocalRedisServer[] = [];
   private stopping?: Promise<void>;
+
+  /** A redis-server of its own on a free port. */
+  async startRedis(options: LocalRedisOptions = {}): Promise<LocalRedisServer> {
+    const server = new LocalRedisServer(await freePort(), options);
+    this.redisServers.push(server);
+    await server.restart();
+    return server;
+  }
 
   /**
    * A process, spawned and not waited for: startApp waits for its ready message, and the starter
@@ -32,8 +43,9 @@ export class Launcher {
   }
 
   /**
-   * Stops every process started, together and bounded (see AppProcess.stop). Throws the first
-   * failure once all are stopped. Later calls wait for the first.
+   * Stops every process started, bounded (see AppProcess.stop): the apps together first, so
+   * that they finish their work while Redis still answers, then Redis. Throws the first failure
+   * once all are stopped. Later calls wait for the first.
    */
   stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.stopping ??= this.stopAll(signal);
@@ -42,6 +54,9 @@ export class Launcher {
 
   private async stopAll(signal: NodeJS.Signals): Promise<void> {
     const results = await Promise.allSettled(this.apps.map((app) => app.stop(signal)));
+    results.push(
+      ...(await Promise.allSettled(this.redisServers.map((server) => server.stop(signal)))),
+    );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
   }
