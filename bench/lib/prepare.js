@@ -2,7 +2,14 @@
 // What a run needs before it starts: bundles and the launcher no older than their sources (a
 // stale dist/ would measure old code), and the demo agent as the options ask for it.
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} = require('node:fs');
 const { join } = require('node:path');
 const { LAUNCHER, ROOT } = require('./stack');
 
@@ -53,6 +60,10 @@ function ensureBuilt(modes) {
     console.log(`  building ${name} (${build.join(' ')}) …`);
     const result = spawnSync(build[0], build.slice(1), { cwd: ROOT, stdio: 'inherit' });
     if (result.status !== 0) throw new Error(`${build.join(' ')} failed`);
+    // webpack does not rewrite a bundle whose content has not changed: without this, a source
+    // edit that changes nothing in it would rebuild it on every run.
+    const now = new Date();
+    utimesSync(output, now, now);
   }
 }
 
