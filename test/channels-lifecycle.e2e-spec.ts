@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@app/redis';
+import { freePort } from '@app/launcher';
 import { dumpRedis } from './support/redis-dump';
 import { TestStack } from './support/test-stack';
 import { transcript } from './support/webim-client';

@@ -11,7 +11,7 @@ import {
   timerOps,
   TurnReply,
 } from '@app/conversation';
-import { LocalRedisServer } from '@app/redis';
+import { Launcher, LocalRedisServer } from '@app/launcher';
 import type { TurnEffect } from '@app/scenario';
 
 // The turn protocol's guarantees, checked against a real redis-server. Time is never waited
@@ -36,6 +36,7 @@ function answer(text: string): TurnReply {
 }
 
 describe('ConversationStore on a real Redis', () => {
+  const launcher = new Launcher();
   let server: LocalRedisServer;
   let redis: Redis;
   let subscriber: Redis;
@@ -44,7 +45,7 @@ describe('ConversationStore on a real Redis', () => {
   let store: ConversationStore;
 
   beforeAll(async () => {
-    server = await LocalRedisServer.start();
+    server = await launcher.startRedis();
     redis = new Redis(server.url);
     subscriber = new Redis(server.url);
   });
@@ -52,7 +53,7 @@ describe('ConversationStore on a real Redis', () => {
   afterAll(async () => {
     await subscriber?.quit();
     await redis?.quit();
-    await server?.stop();
+    await launcher.stop();
   });
 
   // A fresh key prefix per test, so no test sees another's chats, turns or reply channel.

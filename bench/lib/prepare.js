@@ -1,10 +1,17 @@
 'use strict';
-// What a run needs before it starts: bundles no older than their sources (a stale dist/ would
-// measure old code), and the demo agent as the options ask for it.
+// What a run needs before it starts: bundles and the launcher no older than their sources (a
+// stale dist/ would measure old code), and the demo agent as the options ask for it.
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} = require('node:fs');
 const { join } = require('node:path');
-const { ROOT } = require('./stack');
+const { LAUNCHER, ROOT } = require('./stack');
 
 /** The newest modification time of the files under `dir`, in ms. */
 function newest(dir) {
@@ -16,25 +23,47 @@ function newest(dir) {
   return latest;
 }
 
-/** Builds (nest build) each app the modes need whose bundle is missing or older than its sources. */
-function ensureBuilt(modes) {
-  const sources = {
-    gateway: ['apps/gateway', 'libs'],
-    worker: ['apps/worker', 'libs'],
-    'bench-inprocess': ['apps/bench-inprocess', 'apps/gateway', 'libs'],
+/**
+ * What the bench runs from dist/: each output, the sources it is built from, and its build. The
+ * launcher is needed by every run, whatever its modes.
+ */
+const TARGETS = {
+  launcher: {
+    output: join(LAUNCHER, 'index.js'),
+    sources: ['libs/launcher/src'],
+    build: ['npm', 'run', 'build:launcher'],
+  },
+  gateway: app('gateway', ['apps/gateway', 'libs']),
+  worker: app('worker', ['apps/worker', 'libs']),
+  'bench-inprocess': app('bench-inprocess', ['apps/bench-inprocess', 'apps/gateway', 'libs']),
+};
+
+function app(name, sources) {
+  return {
+    output: join(ROOT, 'dist/apps', name, 'main.js'),
+    sources,
+    build: ['npx', 'nest', 'build', name],
   };
-  const needed = [];
+}
+
+/** Builds what the modes need whose output is missing or older than its sources. */
+function ensureBuilt(modes) {
+  const needed = ['launcher'];
   if (modes.includes('queue')) needed.push('gateway', 'worker');
   if (modes.includes('direct')) needed.push('gateway');
   if (modes.includes('inproc')) needed.push('bench-inprocess');
-  for (const app of needed) {
-    const bundle = join(ROOT, 'dist/apps', app, 'main.js');
-    const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
-    const changed = Math.max(...sources[app].map((d) => newest(join(ROOT, d))));
+  for (const name of new Set(needed)) {
+    const { output, sources, build } = TARGETS[name];
+    const built = existsSync(output) ? statSync(output).mtimeMs : 0;
+    const changed = Math.max(...sources.map((d) => newest(join(ROOT, d))));
     if (built >= changed) continue;
-    console.log(`  building ${app} (nest build ${app}) …`);
-    const build = spawnSync('npx', ['nest', 'build', app], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error(`nest build ${app} failed`);
+    console.log(`  building ${name} (${build.join(' ')}) …`);
+    const result = spawnSync(build[0], build.slice(1), { cwd: ROOT, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`${build.join(' ')} failed`);
+    // webpack does not rewrite a bundle whose content has not changed: without this, a source
+    // edit that changes nothing in it would rebuild it on every run.
+    const now = new Date();
+    utimesSync(output, now, now);
   }
 }
 

@@ -8,7 +8,7 @@
 const { spawn } = require('node:child_process');
 const { join } = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
-const { startRedis, freePort, ROOT } = require('./stack');
+const { startRedisWithClient, launcher, ROOT } = require('./stack');
 const { measure } = require('./measure');
 const {
   LATENCY_HEADER,
@@ -29,6 +29,7 @@ const WRK_MISSING = 'wrk is not installed (apt-get install wrk)';
  * installed (the shell's 127, "wrk: command not found").
  */
 async function runScript(concurrency, seconds) {
+  const { freePort } = launcher();
   const env = {
     ...process.env,
     // run.sh installs bullmq, ioredis and fastify into BENCH_REF_DIR unless they are there:
@@ -53,37 +54,39 @@ async function runScript(concurrency, seconds) {
   return JSON.parse(line[1]);
 }
 
-/** The reference's redis-server, worker and gateway, started as run.sh starts them. */
+/**
+ * The reference's redis-server, worker and gateway, started as run.sh starts them. Its
+ * processes do not report ready: its gateway is ready when it answers.
+ */
 async function startReference(logDir) {
-  const redis = await startRedis(logDir, 'reference-redis');
-  const port = await freePort();
-  const env = {
-    PATH: process.env.PATH,
-    NODE_PATH: join(ROOT, 'node_modules'),
-    REDIS_PORT: String(redis.port),
-    PORT: String(port),
-    MODE: 'pubsub',
-  };
-  const worker = spawn(process.execPath, [join(REFERENCE_DIR, 'worker.js')], {
-    env,
-    stdio: 'ignore',
-  });
-  const gateway = spawn(process.execPath, [join(REFERENCE_DIR, 'gateway.js')], {
-    env,
-    stdio: 'ignore',
-  });
+  const { Launcher, freePort } = launcher();
+  const reference = new Launcher();
+  let redis;
   const stop = async () => {
-    for (const child of [gateway, worker]) child.kill('SIGTERM');
-    await Promise.all(
-      [gateway, worker].map(
-        (c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r))),
-      ),
-    );
-    redis.client.disconnect();
-    redis.child.kill('SIGTERM');
+    redis?.client.disconnect();
+    await reference.stop();
   };
-  const url = `http://127.0.0.1:${port}/v1`;
   try {
+    redis = await startRedisWithClient(reference, join(logDir, 'reference-redis.log'));
+    const port = await freePort();
+    const env = {
+      PATH: process.env.PATH,
+      NODE_PATH: join(ROOT, 'node_modules'),
+      REDIS_PORT: String(redis.server.port),
+      PORT: String(port),
+      MODE: 'pubsub',
+    };
+    const start = (name) =>
+      reference.spawnApp({
+        name: `reference ${name}`,
+        script: join(REFERENCE_DIR, `${name}.js`),
+        env,
+        execArgv: [],
+        logFile: join(logDir, `reference-${name}.log`),
+      });
+    const worker = start('worker');
+    const gateway = start('gateway');
+    const url = `http://127.0.0.1:${port}/v1`;
     // Refused connections and error statuses alike: ten seconds, then give up.
     for (let i = 0; ; i++) {
       const ok = await fetch(url, {
@@ -98,21 +101,21 @@ async function startReference(logDir) {
       if (i >= 100) throw new Error('the reference gateway did not start');
       await sleep(100);
     }
+    return {
+      mode: 'reference',
+      url,
+      redis: redis.client,
+      processes: [
+        { name: 'redis', pid: redis.server.pid },
+        { name: 'gateway', pid: gateway.pid },
+        { name: 'worker1', pid: worker.pid },
+      ],
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
-  return {
-    mode: 'reference',
-    url,
-    redis: redis.client,
-    processes: [
-      { name: 'redis', pid: redis.child.pid },
-      { name: 'gateway', pid: gateway.pid },
-      { name: 'worker1', pid: worker.pid },
-    ],
-    stop,
-  };
 }
 
 /**

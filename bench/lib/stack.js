@@ -2,17 +2,19 @@
 // The system under test, started from dist/ like the end-to-end tests do: its own redis-server on
 // a free port, then either the product (a gateway and N workers) or the bench-only in-process
 // bot (apps/bench-inprocess). Every process logs to a file under the run's directory.
-const { fork, spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { once } = require('node:events');
-const { closeSync, openSync } = require('node:fs');
-const { createServer } = require('node:net');
 const { join } = require('node:path');
-const { setTimeout: sleep } = require('node:timers/promises');
 const Redis = require('ioredis');
 
 const ROOT = join(__dirname, '../..');
 const DIST = join(ROOT, 'dist/apps');
+/**
+ * The product's launcher (libs/launcher), compiled by `npm run build:launcher`: this plain JS
+ * cannot load its TypeScript. prepare.js builds it when it is missing or stale.
+ */
+const LAUNCHER = join(ROOT, 'dist/libs/launcher');
+/** How long an app may take to report ready: a profiled one (--cpu-prof) starts slower. */
+const READY_LIMIT_MS = 60_000;
 
 /** What each mode runs. */
 const MODES = {
@@ -21,83 +23,25 @@ const MODES = {
   inproc: 'bench-only: answered in the gateway process (GET state, run the agent, SET state)',
 };
 
-async function freePort() {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  return port;
-}
-
 /**
- * @param {string} logDir
- * @param {string} name
+ * Loaded on first use rather than at the top, so that prepare.js can build it first.
+ * @returns {typeof import('../../libs/launcher/src')}
  */
-async function startRedis(logDir, name) {
-  const port = await freePort();
-  const fd = openSync(join(logDir, `${name}.log`), 'a');
-  const child = spawn(
-    process.env.REDIS_SERVER_BIN || 'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-    ],
-    { stdio: ['ignore', fd, fd] },
-  );
-  closeSync(fd);
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
-  client.on('error', () => undefined);
-  for (let i = 0; ; i++) {
-    try {
-      await client.connect();
-      await client.ping();
-      break;
-    } catch (error) {
-      if (i > 100 || child.exitCode !== null)
-        throw new Error(`redis-server did not start: ${error.message}`);
-      client.disconnect();
-      await sleep(50);
-    }
-  }
-  return { port, url: `redis://127.0.0.1:${port}`, child, client };
+function launcher() {
+  return require(LAUNCHER);
 }
 
 /**
- * @param {string} file
- * @param {NodeJS.ProcessEnv} env
+ * A redis-server for a run, started by `stack` (a Launcher), and the bench's own client of it.
+ * @param {import('../../libs/launcher/src').Launcher} stack
  * @param {string} logFile
- * @param {string} name
  */
-async function startNode(file, env, logFile, name, execArgv = []) {
-  const fd = openSync(logFile, 'a');
-  const child = fork(file, [], { env, execArgv, stdio: ['ignore', fd, fd, 'ipc'] });
-  closeSync(fd);
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not start in 60 s (${logFile})`)),
-      60_000,
-    );
-    child.on('message', (m) => {
-      if (m?.type === 'ready') {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) while starting; see ${logFile}`));
-    });
-  });
-  return child;
+async function startRedisWithClient(stack, logFile) {
+  const binary = process.env.REDIS_SERVER_BIN || undefined; // set but empty: the default
+  const server = await stack.startRedis({ binary, logFile });
+  const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  return { server, client };
 }
 
 /**
@@ -114,26 +58,17 @@ async function startNode(file, env, logFile, name, execArgv = []) {
  * @returns {Promise<Stack>}
  */
 async function startStack(options) {
+  const { Launcher, freePort } = launcher();
   const tag = options.tag ?? options.mode;
-  const redis = await startRedis(options.logDir, `${tag}-redis`);
-  const children = [];
+  const log = (name) => join(options.logDir, `${tag}-${name}.log`);
+  const stack = new Launcher();
+  let redis;
   const stop = async () => {
-    await Promise.all(
-      children.map(async (c) => {
-        if (c.exitCode !== null || c.signalCode !== null) return;
-        const exited = once(c, 'exit');
-        c.kill('SIGTERM');
-        const t = setTimeout(() => c.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(t);
-      }),
-    );
-    redis.client.disconnect();
-    const exited = once(redis.child, 'exit');
-    redis.child.kill('SIGTERM');
-    await exited;
+    redis?.client.disconnect();
+    await stack.stop();
   };
   try {
+    redis = await startRedisWithClient(stack, log('redis'));
     const port = await freePort();
     const adminToken = randomBytes(24).toString('base64url');
     const env = {
@@ -143,7 +78,7 @@ async function startStack(options) {
       SEED_DEMO: 'true',
       LOG_FORMAT: 'json',
       LOG_LEVEL: options.logLevel ?? 'info',
-      REDIS_URL: redis.url,
+      REDIS_URL: redis.server.url,
       PORT: String(port),
       HOST: '127.0.0.1',
       ADMIN_TOKEN: adminToken,
@@ -152,8 +87,7 @@ async function startStack(options) {
       DEMO_AGENT_FILE: join(ROOT, 'agents/demo.yaml'),
       ...options.env,
     };
-    const processes = [{ name: 'redis', pid: redis.child.pid }];
-    const log = (name) => join(options.logDir, `${tag}-${name}.log`);
+    const processes = [{ name: 'redis', pid: redis.server.pid }];
     // --cpu-prof: each Node process writes a .cpuprofile (open it in Chrome DevTools) on exit.
     const nodeArgs = (name) =>
       options.profileDir
@@ -165,9 +99,17 @@ async function startStack(options) {
         : [];
     // One app process of the stack: started, stopped with it, and watched under `name`.
     const start = async (app, name, label, appEnv, metricsUrl) => {
-      const child = await startNode(join(DIST, app), appEnv, log(name), label, nodeArgs(name));
-      children.push(child);
-      processes.push({ name, pid: child.pid, metricsUrl });
+      const started = await stack.startApp(
+        {
+          name: label,
+          script: join(DIST, app),
+          env: appEnv,
+          execArgv: nodeArgs(name),
+          logFile: log(name),
+        },
+        READY_LIMIT_MS,
+      );
+      processes.push({ name, pid: started.pid, metricsUrl });
     };
     const gatewayMetrics = `${env.PUBLIC_BASE_URL}/metrics`;
     if (options.mode === 'direct') {
@@ -207,4 +149,4 @@ async function startStack(options) {
   }
 }
 
-module.exports = { startStack, startRedis, startNode, freePort, MODES, ROOT };
+module.exports = { startStack, startRedisWithClient, launcher, MODES, ROOT, LAUNCHER };

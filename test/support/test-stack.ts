@@ -1,13 +1,5 @@
-import { ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs';
+import { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -15,20 +7,16 @@ import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { ConversationStore, OUTCOME_TTL_MS } from '@app/conversation';
-import { freePort, LocalRedisServer, withTimeout } from '@app/redis';
+import { AppProcess, freePort, Launcher, LocalRedisServer, settlesWithin } from '@app/launcher';
+import { withTimeout } from '@app/redis';
 import { waitFor } from './wait-for';
 import { WebimClient } from './webim-client';
 
 const DIST = join(__dirname, '../../dist/apps');
 
-// Every wait of a stack's start and stop is bounded well inside Jest's 60 s hook timeout, so
-// that a failing test (Redis left stopped, a worker that cannot drain) ends red, not hung.
-/** How long a process may take to report ready. */
-const START_LIMIT_MS = 30_000;
-/** How long a process may take to exit after SIGTERM before it gets SIGKILL. */
-const STOP_GRACE_MS = 10_000;
-/** How long a process may take to exit after SIGKILL. */
-const KILL_LIMIT_MS = 5_000;
+// Every wait of a stack's start and stop is bounded well inside Jest's 60 s hook timeout (the
+// launcher's limits: 30 s to report ready, 10 s from SIGTERM to SIGKILL), so that a failing
+// test (Redis left stopped, a worker that cannot drain) ends red, not hung.
 /** How long closing a test client (a queue, Redis) may take before it is just disconnected. */
 const CLIENT_CLOSE_LIMIT_MS = 3_000;
 
@@ -48,36 +36,34 @@ export interface StackOptions {
 /** A process of the stack, its output going to a log file the test can read. */
 export class StackProcess {
   constructor(
-    readonly name: string,
-    readonly child: ChildProcess,
+    private readonly app: AppProcess,
     readonly logFile: string,
     /** The gateway's port, or the worker's WORKER_HTTP_PORT (health and metrics). */
     readonly port: number,
   ) {}
+
+  get name(): string {
+    return this.app.name;
+  }
+
+  get child(): ChildProcess {
+    return this.app.child;
+  }
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return this.app.alive;
   }
 
   /**
    * Sends `signal` and waits for the exit; a process still running `graceMs` after anything but
    * SIGKILL (a worker that cannot drain without Redis) gets SIGKILL.
    */
-  async kill(signal: NodeJS.Signals = 'SIGKILL', graceMs = STOP_GRACE_MS): Promise<void> {
-    if (!this.alive) return;
-    const exited = once(this.child, 'exit');
-    this.child.kill(signal);
-    if (signal !== 'SIGKILL') {
-      if (await settlesWithin(exited, graceMs)) return;
-      this.child.kill('SIGKILL');
-    }
-    if (!(await settlesWithin(exited, KILL_LIMIT_MS))) {
-      throw new Error(`${this.name} (pid ${this.child.pid}) did not exit after SIGKILL`);
-    }
+  kill(signal: NodeJS.Signals = 'SIGKILL', graceMs?: number): Promise<void> {
+    return this.app.stop(signal, graceMs);
   }
 
   logs(): string {
@@ -98,6 +84,7 @@ export class TestStack {
   readonly adminToken = randomBytes(24).toString('base64url');
   readonly logDir = mkdtempSync(join(tmpdir(), 'wg-test-'));
   readonly workers: StackProcess[] = [];
+  private readonly launcher = new Launcher();
   gateway!: StackProcess;
   redis!: LocalRedisServer;
   port!: number;
@@ -114,7 +101,7 @@ export class TestStack {
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const stack = new TestStack(options);
-    stack.redis = await LocalRedisServer.start(
+    stack.redis = await stack.launcher.startRedis(
       options.persistentRedis ? { dataDir: mkdtempSync(join(stack.logDir, 'redis-')) } : {},
     );
     stack.port = await freePort();
@@ -175,40 +162,9 @@ export class TestStack {
       ...extraEnv,
     };
     for (const name of this.options.dotEnv ?? []) delete env[name];
-    const fd = openSync(logFile, 'a');
-    const child = fork(join(DIST, app, 'main.js'), [], {
-      env,
-      cwd: this.cwd,
-      stdio: ['ignore', fd, fd, 'ipc'],
-    });
-    closeSync(fd);
-    const process = new StackProcess(name, child, logFile, port);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await new Promise<void>((resolve, reject) => {
-        child.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve());
-        child.once('exit', (code) =>
-          reject(
-            new Error(`${name} exited (${code}) while starting:\n${process.logs().slice(-3000)}`),
-          ),
-        );
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `${name} did not report ready within ${START_LIMIT_MS} ms:\n${process.logs().slice(-3000)}`,
-              ),
-            ),
-          START_LIMIT_MS,
-        );
-      });
-    } catch (error) {
-      await process.kill('SIGKILL');
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
-    return process;
+    const script = join(DIST, app, 'main.js');
+    const started = await this.launcher.startApp({ name, script, env, cwd: this.cwd, logFile });
+    return new StackProcess(started, logFile, port);
   }
 
   /** Starts one more worker; `env` is added to the stack's environment for it alone. */
@@ -349,33 +305,20 @@ export class TestStack {
       const opened = await withTimeout(open, CLIENT_CLOSE_LIMIT_MS).catch(() => undefined);
       if (!opened) continue; // never connected: its clients give up with the Redis below
       const { queue, events } = opened;
-      if (redisUp && (await settlesWithin(Promise.all([events.close(), queue.close()])))) continue;
-      await settlesWithin(Promise.all([events.disconnect(), queue.disconnect()]));
+      const closed =
+        redisUp &&
+        (await settlesWithin(Promise.all([events.close(), queue.close()]), CLIENT_CLOSE_LIMIT_MS));
+      if (closed) continue;
+      const disconnected = Promise.all([events.disconnect(), queue.disconnect()]);
+      await settlesWithin(disconnected, CLIENT_CLOSE_LIMIT_MS);
     }
-    const signal = redisUp ? 'SIGTERM' : 'SIGKILL';
-    const stopped = await Promise.allSettled(
-      [this.gateway, ...this.workers].map((p) => p?.kill(signal)),
-    );
-    for (const result of stopped) if (result.status === 'rejected') failures.push(result.reason);
     this.client?.disconnect();
-    if (this.redis && !(await settlesWithin(this.redis.stop()))) await this.redis.stop('SIGKILL');
+    await this.launcher
+      .stop(redisUp ? 'SIGTERM' : 'SIGKILL')
+      .catch((error) => failures.push(error));
     if (leaked.length > 0) {
       failures.push(new Error(`${leaked.length} secret(s) found in the logs in ${this.logDir}`));
     }
     if (failures.length > 0) throw failures[0];
   }
-}
-
-/** Whether `promise` settles, either way, within `ms`. */
-async function settlesWithin(
-  promise: Promise<unknown>,
-  ms = CLIENT_CLOSE_LIMIT_MS,
-): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }

@@ -1,71 +1,53 @@
-import { ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { loadEnv, StackEnv } from '@app/config';
-import { LocalRedisServer } from '@app/redis';
+import { Launcher } from '@app/launcher';
 
 // `npm start`: the whole product on one machine. Without REDIS_URL an embedded redis-server is
 // started (ephemeral: nothing is kept on disk); then one gateway and one worker process. Ctrl-C
 // stops them all, the gateway and worker first so they finish what they are doing. The children
-// inherit this environment and working directory, so they read the same `.env`.
-
-function start(app: 'gateway' | 'worker', env: NodeJS.ProcessEnv): ChildProcess {
-  return fork(join(__dirname, '..', app, 'main.js'), [], { env, stdio: 'inherit' });
-}
-
-async function ready(child: ChildProcess, name: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', (message: { type?: string }) => message?.type === 'ready' && resolve());
-    child.once('exit', (code) =>
-      reject(new Error(`${name} exited with code ${code} while starting`)),
-    );
-  });
-}
+// inherit this environment, working directory and terminal, so they read the same `.env`.
 
 async function main(): Promise<void> {
   // REDIS_URL in `.env` counts as set: an embedded Redis would override it.
   const settings = loadEnv(StackEnv);
-  let redis: LocalRedisServer | undefined;
+  const launcher = new Launcher();
+  let stopping = false;
+  const stop = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    launcher.stop().then(
+      () => process.exit(code),
+      (error: Error) => {
+        console.error(error.message);
+        process.exit(code || 1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+
   const env = { ...process.env };
   if (!settings.REDIS_URL) {
-    redis = await LocalRedisServer.start({ binary: settings.REDIS_SERVER_BIN });
+    const redis = await launcher.startRedis({ binary: settings.REDIS_SERVER_BIN });
     env.REDIS_URL = redis.url;
     console.log(`Embedded Redis on ${redis.url} (ephemeral; set REDIS_URL to use your own)`);
   }
-  const worker = start('worker', env);
-  const gateway = start('gateway', env);
-  const children = [gateway, worker];
-
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    await Promise.all(
-      children
-        .filter((c) => c.exitCode === null && c.signalCode === null)
-        .map(async (c) => {
-          const exited = once(c, 'exit');
-          c.kill('SIGTERM');
-          await exited;
-        }),
-    );
-    await redis?.stop();
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-  for (const child of children) {
-    child.once('exit', (code) => {
-      if (!stopping) {
-        console.error(`A process of the stack exited (code ${code}); stopping the rest.`);
-        void stop(code || 1);
-      }
-    });
+  const start = (app: 'gateway' | 'worker') =>
+    launcher.startApp({ name: app, script: join(__dirname, '..', app, 'main.js'), env });
+  try {
+    const apps = await Promise.all([start('worker'), start('gateway')]);
+    for (const app of apps) {
+      void app.exited.then(({ code, signal }) => {
+        if (stopping) return;
+        console.error(`The ${app.name} exited (${signal ?? code}); stopping the rest.`);
+        stop(code || 1);
+      });
+    }
+  } catch (error) {
+    // A start cut short by Ctrl-C is no error.
+    if (!stopping) console.error((error as Error).message);
+    stop(1);
   }
-  await Promise.all([ready(worker, 'worker'), ready(gateway, 'gateway')]).catch((error: Error) => {
-    console.error(error.message);
-    return stop(1);
-  });
 }
 
 main().catch((error: unknown) => {

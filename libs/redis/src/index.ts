@@ -1,6 +1,5 @@
 export * from './redis-options';
 export * from './redis-client';
 export * from './redis-clients.module';
-export * from './local-redis-server';
 export * from './with-timeout';
 export * from './redis-health';
