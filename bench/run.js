@@ -8,7 +8,7 @@
 //   node bench/run.js                       the standard scenario (< 2 minutes)
 //   node bench/run.js --workers 1,2,4 --modes queue --concurrency 64   scaling with workers
 //   node bench/run.js --soak 600 --rate 500  10 minutes at a fixed rate: does anything grow?
-//   node bench/run.js --reference            also the reference round trip (../shared/bench-reference)
+//   node bench/run.js --reference            also the reference round trip (BENCH_REFERENCE_DIR)
 //                                            driven by this generator and, if installed, by wrk
 //   node bench/run.js --help
 const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
@@ -69,6 +69,9 @@ async function main() {
   R.printHeader(info, options, outDir);
   info.busyBeforeStart = await machineBusy();
   R.warnBusy(info.busyBeforeStart);
+  if (options.reference && !REFERENCE_DIR) {
+    throw new Error("--reference: set BENCH_REFERENCE_DIR to the reference bench's folder");
+  }
   if (options.reference && !existsSync(join(REFERENCE_DIR, 'run.sh'))) {
     throw new Error(`--reference: no ${join(REFERENCE_DIR, 'run.sh')} (set BENCH_REFERENCE_DIR)`);
   }

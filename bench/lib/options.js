@@ -20,7 +20,7 @@ const HELP = `Usage: node bench/run.js [options]     (npm run bench -- [options]
   --soak-concurrency 64  soak: concurrent chats
   --chat-pool <n>        soak: each chat reuses n chat ids (no new Redis keys), to tell growth
                          with the data set from growth with time
-  --reference            also run ../shared/bench-reference (wrk if installed, and this generator)
+  --reference            also run the reference in BENCH_REFERENCE_DIR (wrk if installed, and this generator)
                          for ratios
   --no-timers            the demo agent without its reminder timer (what the timers cost)
   --profile              node --cpu-prof for the stack's Node processes; prints where CPU went

@@ -1,7 +1,8 @@
 'use strict';
-// The reference round trip (--reference, ../shared/bench-reference): a minimal Fastify gateway →
-// BullMQ job → worker → Pub/Sub reply, the floor a product built on the same parts can approach.
-// It is measured twice: by its own run.sh (wrk), as the issue measured it, and by this bench's
+// The reference round trip (--reference, in the folder BENCH_REFERENCE_DIR names; it is kept
+// outside this repository): a minimal Fastify gateway → BullMQ job → worker → reply, the floor a
+// product built on the same parts can approach.
+// It is measured twice: by its own run.sh (wrk), as it measures itself, and by this bench's
 // generator against the same code, so that the product and the reference are compared with one
 // load generator (wrk costs less CPU than a Node client on a small machine). Without wrk the
 // second still gives the ratios, so a missing wrk skips only the first.
@@ -20,7 +21,7 @@ const {
 } = require('./report');
 const S = require('./stats');
 
-const REFERENCE_DIR = process.env.BENCH_REFERENCE_DIR || join(ROOT, '../shared/bench-reference');
+const REFERENCE_DIR = process.env.BENCH_REFERENCE_DIR;
 
 const WRK_MISSING = 'wrk is not installed (apt-get install wrk)';
 
