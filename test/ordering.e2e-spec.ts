@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { TURN_QUEUE } from '@app/conversation';
 import { compileAgent, ConversationState, runTurn, TurnInput } from '@app/scenario';
 import { chatVariables, toWebimResponse } from '@app/webim-protocol';
-import { COUNTING_AGENT } from './support/agents';
+import { COUNTING_AGENT, expectOneAtATime } from './support/agents';
 import { TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
 import { WebimClient } from './support/webim-client';
@@ -82,14 +82,7 @@ describe('per-chat order with two workers', () => {
     // may see the same history (that would mean they ran at the same time).
     const sent = Array.from({ length: 12 }, (_, i) => `m${i}`);
     const answers = await Promise.all(sent.map((text) => webim.say('burst', text)));
-    const logs = answers.map((a) =>
-      a.body.has_answer ? (a.body.messages[0] as { text: string }).text : '',
-    );
-    const byLength = [...logs].sort((a, b) => a.length - b.length);
-    byLength.forEach((log, i) => {
-      expect(log.split(';').filter(Boolean)).toHaveLength(i + 1);
-      if (i > 0) expect(log.startsWith(byLength[i - 1])).toBe(true);
-    });
+    const byLength = expectOneAtATime(answers);
     // The final history holds every message exactly once.
     const final = byLength[byLength.length - 1].split(';').filter(Boolean);
     expect([...final].sort()).toEqual([...sent].sort());

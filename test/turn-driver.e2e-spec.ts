@@ -1,4 +1,4 @@
-import { COUNTING_AGENT } from './support/agents';
+import { COUNTING_AGENT, expectOneAtATime } from './support/agents';
 import { TestStack } from './support/test-stack';
 import { WebimClient } from './support/webim-client';
 
@@ -29,15 +29,7 @@ describe('visitor turns run in the gateway (TURN_DRIVER=in-process)', () => {
   it("runs a chat's concurrent requests one at a time, each once", async () => {
     await webim.newChat('d-2');
     const answers = await Promise.all(['a', 'b', 'c', 'd'].map((text) => webim.say('d-2', text)));
-    const logs = answers.map((a) =>
-      a.body.has_answer ? (a.body.messages[0] as { text: string }).text : '',
-    );
-    // Each turn saw every turn before it and no two saw the same history.
-    const byLength = [...logs].sort((a, b) => a.length - b.length);
-    byLength.forEach((log, i) => {
-      expect(log.split(';').filter(Boolean)).toHaveLength(i + 1);
-      if (i > 0) expect(log.startsWith(byLength[i - 1])).toBe(true);
-    });
+    const byLength = expectOneAtATime(answers);
     const { conversation } = await stack.conversations.read('count', 'd-2');
     expect(conversation?.state.vars.log).toBe(byLength.at(-1));
   });
