@@ -272,7 +272,7 @@ export class ConversationStore {
       ...this.transcripts.scriptArgs(entry),
       encodeTimerOps(commit.timers),
       Date.now(),
-      ...commit.messages.map((message) => JSON.stringify(message)),
+      commit.messages.map((message) => JSON.stringify(message)).join('\n'),
     );
     this.transcripts.touch(pipeline as unknown as ChainableCommander, commit);
     const [status, delivered = 0, dropped = 0, ...arm] = (await execFirst(pipeline)) as [

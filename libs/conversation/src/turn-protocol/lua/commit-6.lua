@@ -32,7 +32,9 @@
     ARGV[13] maxEntries
     ARGV[14] timerOps         see apply-timers
     ARGV[15] nowMs
-    ARGV[16...]               the turn's own messages, one JSON object each
+    ARGV[16] messages         the turn's own messages, one JSON object a line ('' for none):
+                              one argument however many there are, since every argument costs
+                              the worker its encoding (JSON has no raw line break to confuse)
 
   Output:
     {'ok', delivered, dropped, timer, due, ...}  delivered: buffered messages that went out
@@ -50,12 +52,12 @@ local outboxKey, transcriptKey = KEYS[5], KEYS[6]
 local turnId, sink, state, handoffRecord, handoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local outcomeTtlMs, chatTtlSec, replyChannel, jobId = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 local outboxMax, entry, retentionSec, maxEntries = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
-local timerOps, nowMs = ARGV[14], ARGV[15]
-local FIRST_MESSAGE = 16
+local timerOps, nowMs, ownMessages = ARGV[14], ARGV[15], ARGV[16]
 
 if not release_head(turnsKey, leasesKey, turnId) then return {'lost'} end
 
-local messages = {unpack(ARGV, FIRST_MESSAGE)}
+local messages = {}
+for message in string.gmatch(ownMessages, '[^\n]+') do messages[#messages + 1] = message end
 local delivered = {}
 local outcome = 'done'
 if sink == 'reply' then
