@@ -4,6 +4,7 @@ export * from './turn-outcomes';
 export * from './conversation-keys';
 export * from './turn-protocol/conversation-store';
 export { defineTurnScripts } from './turn-protocol/turn-scripts';
+export type { TurnScriptClient } from './turn-protocol/turn-scripts';
 export * from './reply-envelope';
 export * from './conversation.module';
 export * from './transcript';

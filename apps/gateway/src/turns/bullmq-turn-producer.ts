@@ -11,6 +11,7 @@ import {
   TURN_QUEUE,
   TurnJobData,
   turnJobOptions,
+  TurnScriptClient,
 } from '@app/conversation';
 import { throttled } from '@app/logging';
 import { AdmissionRequest, TurnProducer } from './turn-producer';
@@ -30,7 +31,7 @@ import { AdmissionRequest, TurnProducer } from './turn-producer';
 export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
   private readonly logger = new Logger(BullmqTurnProducer.name);
   private readonly jobOptions: JobsOptions;
-  private preparedClient?: Redis;
+  private preparedClient?: TurnScriptClient;
 
   constructor(
     @InjectQueue(TURN_QUEUE) private readonly queue: Queue<TurnJobData>,
@@ -79,12 +80,9 @@ export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
   }
 
   /** The queue's connection, with the turn scripts defined on it. */
-  private async queueClient(): Promise<Redis> {
+  private async queueClient(): Promise<TurnScriptClient> {
     const client = (await this.queue.backend.client) as unknown as Redis;
-    if (client !== this.preparedClient) {
-      defineTurnScripts(client);
-      this.preparedClient = client;
-    }
-    return client;
+    if (client !== this.preparedClient) this.preparedClient = defineTurnScripts(client);
+    return this.preparedClient;
   }
 }

@@ -127,10 +127,10 @@ export class ConversationStore {
       deadline: number;
       dedupWindowMs: number;
     },
-    via: Redis = this.redis,
+    via: TurnScriptClient = this.redis,
   ): Promise<Admission> {
     const k = this.keys(request);
-    const [isNew, turnId] = (await defineTurnScripts(via).wg_admit(
+    const [isNew, turnId] = (await via.wg_admit(
       k.chat,
       k.turns,
       k.leases,
