@@ -78,6 +78,20 @@ describe('ConversationStore on a real Redis', () => {
       })
     ).turnId;
 
+  /** Admits a request of the test's chat, live, and says what admission decided. */
+  const admitRequest = (
+    requestHash: string,
+    options: { dedupWindowMs?: number; turnId?: string } = {},
+  ) =>
+    store.admit({
+      channelId: CHANNEL,
+      chatId: CHAT,
+      requestHash,
+      deadline: LIVE(),
+      dedupWindowMs: WINDOW_MS,
+      ...options,
+    });
+
   const claim = (turnId: string, leaseUntil = LIVE(), chatId = CHAT, channelId = CHANNEL) =>
     store.claim({ channelId, chatId, turnId, leaseUntil });
 
@@ -138,32 +152,13 @@ describe('ConversationStore on a real Redis', () => {
       expect(new Set(ids).size).toBe(3);
       expect(await turnList()).toEqual(ids);
       expect((await store.read(CHANNEL, CHAT)).turns).toBe(3);
-      const chosen = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'h4',
-        deadline: LIVE(),
-        dedupWindowMs: WINDOW_MS,
-        turnId: 'chosen-1',
-      });
+      const chosen = await admitRequest('h4', { turnId: 'chosen-1' });
       expect(chosen).toEqual({ turnId: 'chosen-1', isNew: true });
     });
 
     it('gives an identical request within the dedup window the same turn, not a new one', async () => {
-      const first = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'same',
-        deadline: LIVE(),
-        dedupWindowMs: WINDOW_MS,
-      });
-      const again = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'same',
-        deadline: LIVE(),
-        dedupWindowMs: WINDOW_MS,
-      });
+      const first = await admitRequest('same');
+      const again = await admitRequest('same');
 
       expect(first.isNew).toBe(true);
       expect(again).toEqual({ turnId: first.turnId, isNew: false });
@@ -171,21 +166,8 @@ describe('ConversationStore on a real Redis', () => {
     });
 
     it('lets the job of a re-sent request find itself gone, without waiting for the chat', async () => {
-      const first = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'same',
-        deadline: LIVE(),
-        dedupWindowMs: WINDOW_MS,
-      });
-      const resent = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'same',
-        deadline: LIVE(),
-        dedupWindowMs: WINDOW_MS,
-        turnId: 'resent-1',
-      });
+      const first = await admitRequest('same');
+      const resent = await admitRequest('same', { turnId: 'resent-1' });
       expect(resent).toEqual({ turnId: first.turnId, isNew: false });
 
       // The first turn holds the chat; the re-sent one's job must not wait behind it.
@@ -194,20 +176,8 @@ describe('ConversationStore on a real Redis', () => {
     });
 
     it('gives an identical request outside the dedup window a new turn', async () => {
-      const first = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'same',
-        deadline: LIVE(),
-        dedupWindowMs: 0,
-      });
-      const again = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'same',
-        deadline: LIVE(),
-        dedupWindowMs: 0,
-      });
+      const first = await admitRequest('same', { dedupWindowMs: 0 });
+      const again = await admitRequest('same', { dedupWindowMs: 0 });
 
       expect(again.isNew).toBe(true);
       expect(again.turnId).not.toBe(first.turnId);
@@ -215,20 +185,8 @@ describe('ConversationStore on a real Redis', () => {
     });
 
     it('gives a different request a new turn even within the window', async () => {
-      const first = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'a',
-        deadline: LIVE(),
-        dedupWindowMs: WINDOW_MS,
-      });
-      const other = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'b',
-        deadline: LIVE(),
-        dedupWindowMs: WINDOW_MS,
-      });
+      const first = await admitRequest('a');
+      const other = await admitRequest('b');
 
       expect(other.isNew).toBe(true);
       expect(other.turnId).not.toBe(first.turnId);
@@ -238,13 +196,7 @@ describe('ConversationStore on a real Redis', () => {
       // Webim re-sends the request it is waiting on, which is always the chat's latest one.
       const a = await admit('a');
       await admit('b');
-      const aAgain = await store.admit({
-        channelId: CHANNEL,
-        chatId: CHAT,
-        requestHash: 'a',
-        deadline: LIVE(),
-        dedupWindowMs: WINDOW_MS,
-      });
+      const aAgain = await admitRequest('a');
 
       expect(aAgain.isNew).toBe(true);
       expect(aAgain.turnId).not.toBe(a);
