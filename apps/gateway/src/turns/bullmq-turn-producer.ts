@@ -31,7 +31,7 @@ import { AdmissionRequest, TurnProducer } from './turn-producer';
 export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
   private readonly logger = new Logger(BullmqTurnProducer.name);
   private readonly jobOptions: JobsOptions;
-  private preparedClient?: TurnScriptClient;
+  private prepared?: { raw: Redis; client: TurnScriptClient };
 
   constructor(
     @InjectQueue(TURN_QUEUE) private readonly queue: Queue<TurnJobData>,
@@ -81,8 +81,8 @@ export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
 
   /** The queue's connection, with the turn scripts defined on it. */
   private async queueClient(): Promise<TurnScriptClient> {
-    const client = (await this.queue.backend.client) as unknown as Redis;
-    if (client !== this.preparedClient) this.preparedClient = defineTurnScripts(client);
-    return this.preparedClient;
+    const raw = (await this.queue.backend.client) as unknown as Redis;
+    if (this.prepared?.raw !== raw) this.prepared = { raw, client: defineTurnScripts(raw) };
+    return this.prepared.client;
   }
 }

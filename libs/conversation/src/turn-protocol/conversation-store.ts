@@ -1,4 +1,4 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BotMessage, TurnInput } from '@app/scenario';
 import { ChatKeys, chatKeys, ChatRef } from '../conversation-keys';
@@ -11,7 +11,7 @@ import {
   StoredConversation,
   TurnReply,
 } from '../turn-contracts';
-import { defineTurnScripts, TurnScriptClient } from './turn-scripts';
+import { defineTurnScripts, TurnScriptClient, TurnScriptPipeline } from './turn-scripts';
 
 /**
  * How long a turn's outcome is kept: longer than any re-send of its request can come
@@ -161,7 +161,7 @@ export class ConversationStore {
     const reply: TurnReply = { messages: [], handoff };
     const record: HandoffRecord = { ...handoff, turnId: turn.turnId, at: Date.now() };
     const entry = { source: 'webim' as const, input: turn.input, turn: turn.turnId };
-    const pipeline = this.redis.pipeline() as unknown as TurnScriptClient;
+    const pipeline = this.redis.pipeline();
     void pipeline.wg_settle(
       k.chat,
       k.outcome(turn.turnId),
@@ -172,7 +172,7 @@ export class ConversationStore {
       this.options.conversationTtlSec,
       ...this.transcripts.scriptArgs({ ...entry, messages: [], handoff }),
     );
-    this.transcripts.touch(pipeline as unknown as ChainableCommander, turn);
+    this.transcripts.touch(pipeline, turn);
     const existing = (await execFirst(pipeline)) as string | null;
     return existing ? (JSON.parse(existing) as TurnReply) : null;
   }
@@ -251,7 +251,7 @@ export class ConversationStore {
       messages: commit.messages,
       ...(reply && { handoff: reply.handoff }),
     };
-    const pipeline = this.redis.pipeline() as unknown as TurnScriptClient;
+    const pipeline = this.redis.pipeline();
     void pipeline.wg_commit(
       k.chat,
       k.turns,
@@ -274,7 +274,7 @@ export class ConversationStore {
       Date.now(),
       commit.messages.map((message) => JSON.stringify(message)).join('\n'),
     );
-    this.transcripts.touch(pipeline as unknown as ChainableCommander, commit);
+    this.transcripts.touch(pipeline, commit);
     const [status, delivered = 0, dropped = 0, ...arm] = (await execFirst(pipeline)) as [
       CommitResult['status'],
       number?,
@@ -337,8 +337,8 @@ export class ConversationStore {
 }
 
 /** Runs a pipeline and returns its first command's result, throwing that command's error. */
-async function execFirst(pipeline: TurnScriptClient): Promise<unknown> {
-  const results = await (pipeline as unknown as ChainableCommander).exec();
+async function execFirst(pipeline: TurnScriptPipeline): Promise<unknown> {
+  const results = await pipeline.exec();
   const [error, value] = results?.[0] ?? [new Error('The pipeline returned nothing'), null];
   if (error) throw error;
   return value;

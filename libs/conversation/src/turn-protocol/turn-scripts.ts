@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import admit from './lua/admit-3.lua';
 import claim from './lua/claim-4.lua';
 import commit from './lua/commit-6.lua';
@@ -54,10 +54,17 @@ export const TURN_SCRIPTS = {
 
 export type TurnScriptName = keyof typeof TURN_SCRIPTS;
 
-/** A client with the turn scripts defined: each takes its keys, then its arguments. */
-export type TurnScriptClient = Redis & {
-  [K in TurnScriptName as `wg_${K}`]: (...keysThenArgs: (string | number)[]) => Promise<unknown>;
+/** The turn scripts as commands: each takes its keys, then its arguments. */
+type TurnScriptCommands<R> = {
+  [K in TurnScriptName as `wg_${K}`]: (...keysThenArgs: (string | number)[]) => R;
 };
+
+/** A client with the turn scripts defined. */
+export type TurnScriptClient = Omit<Redis, 'pipeline'> &
+  TurnScriptCommands<Promise<unknown>> & { pipeline(): TurnScriptPipeline };
+
+/** A pipeline of such a client: its script calls queue up until exec(). */
+export type TurnScriptPipeline = ChainableCommander & TurnScriptCommands<unknown>;
 
 /**
  * Defines the turn scripts on a client (once: ioredis keeps them by name). The gateway does
@@ -68,5 +75,5 @@ export function defineTurnScripts(redis: Redis): TurnScriptClient {
   for (const { command, numberOfKeys, lua } of Object.values(TURN_SCRIPTS)) {
     if (!(command in redis)) redis.defineCommand(command, { numberOfKeys, lua });
   }
-  return redis as TurnScriptClient;
+  return redis as unknown as TurnScriptClient;
 }
