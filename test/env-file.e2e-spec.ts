@@ -13,6 +13,7 @@ import { waitFor } from './support/wait-for';
 const LOCK_MS = 7000; // default 30000
 const BUDGET_MS = 1200; // default 4000
 const TURNS_QUEUE = 'webim-turns';
+const PROACTIVE_QUEUE = 'webim-proactive';
 
 /** Every turn pauses for as long as its lease allows, so its job stays active that long. */
 const PAUSING_AGENT = `
@@ -23,6 +24,24 @@ branches:
     - say: "too late"
 `;
 
+/** Its incoming request pauses for as long as a proactive turn may (4 s). */
+const PAUSING_EVENT_AGENT = `
+events:
+  slow: slow
+start: hello
+branches:
+  hello:
+    - say: "Hello."
+    - goto: listen
+  listen:
+    - wait: {}
+    - goto: listen
+  slow:
+    - pause: 60000
+    - say: "done"
+    - goto: listen
+`;
+
 describe('settings from .env', () => {
   let stack: TestStack;
   let webhook: string;
@@ -31,6 +50,7 @@ describe('settings from .env', () => {
       env: {
         WORKER_LOCK_MS: String(LOCK_MS),
         WORKER_CONCURRENCY: '2',
+        PROACTIVE_CONCURRENCY: '3',
         REPLY_BUDGET_MS: String(BUDGET_MS),
         // Keeps a paused turn's job active for BUDGET_MS + 4 s, time to look at it.
         TURN_GRACE_MS: '4000',
@@ -40,6 +60,7 @@ describe('settings from .env', () => {
         'ADMIN_TOKEN',
         'WORKER_LOCK_MS',
         'WORKER_CONCURRENCY',
+        'PROACTIVE_CONCURRENCY',
         'REPLY_BUDGET_MS',
         'TURN_GRACE_MS',
       ],
@@ -108,6 +129,34 @@ describe('settings from .env', () => {
     // The first two run out their lease; the last two start only then, past their deadline.
     await waitFor('every turn to end', () => finished === chats.length, { timeoutMs: 20_000 });
     expect(most).toBe(2);
+  });
+
+  it('the worker runs PROACTIVE_CONCURRENCY incoming requests at once', async () => {
+    const { events } = await stack.bull(PROACTIVE_QUEUE);
+    const webim = stack.webim(await stack.addChannel('events', PAUSING_EVENT_AGENT));
+    const chats = ['e1', 'e2', 'e3', 'e4'];
+    for (const chat of chats) await webim.newChat(chat);
+    const active = new Set<string>();
+    let most = 0;
+    let finished = 0;
+    events.on('active', ({ jobId }) => {
+      active.add(jobId);
+      most = Math.max(most, active.size);
+    });
+    events.on('completed', ({ jobId }) => {
+      if (active.delete(jobId)) finished++;
+    });
+    for (const chat of chats) {
+      const response = await stack.api(`/api/channels/events/chats/${chat}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'slow' }),
+      });
+      expect(response.status).toBe(202);
+    }
+    // Three run out their pause together; the fourth starts only when one of them ends.
+    await waitFor('every request to end', () => finished === chats.length, { timeoutMs: 20_000 });
+    expect(most).toBe(3);
   });
 });
 

@@ -36,15 +36,36 @@ branches:
     - handoff: asked
 `;
 
+/** An incoming request whose branch holds its chat for two seconds. */
+const SLOW_EVENT_AGENT = `
+events:
+  report: report
+start: hello
+branches:
+  hello:
+    - say: "Hello."
+    - goto: listen
+  listen:
+    - wait: {}
+    - say: "Noted."
+    - goto: listen
+  report:
+    - pause: 2000
+    - say: "Report ready."
+    - goto: listen
+`;
+
 describe('proactive messages', () => {
   let stack: TestStack;
   let webim: WebimClient;
+  let slow: WebimClient;
   let queue: Queue;
   let events: QueueEvents;
 
   beforeAll(async () => {
     stack = await TestStack.start();
     webim = stack.webim(await stack.addChannel('shop', AGENT));
+    slow = stack.webim(await stack.addChannel('slow', SLOW_EVENT_AGENT));
     ({ queue, events } = await stack.bull(PROACTIVE_QUEUE));
   });
   afterAll(() => stack.close());
@@ -116,6 +137,49 @@ describe('proactive messages', () => {
     expect(await again.json()).toEqual({ id });
     await (await queue.getJob(id))!.waitUntilFinished(events, 10_000);
     expect(await outbox('t4')).toEqual([{ type: 'text', text: 'Order 7 shipped.' }]);
+  });
+
+  it('runs the slow incoming requests of ten chats at once on one worker', async () => {
+    const chats = Array.from({ length: 10 }, (_, i) => `slow-${i}`);
+    for (const chat of chats) await slow.newChat(chat);
+    // Every job's start and end, in the order Redis recorded them.
+    const seen: { event: 'active' | 'completed'; jobId: string }[] = [];
+    const onActive = ({ jobId }: { jobId: string }) => seen.push({ event: 'active', jobId });
+    const onCompleted = ({ jobId }: { jobId: string }) => seen.push({ event: 'completed', jobId });
+    events.on('active', onActive);
+    events.on('completed', onCompleted);
+    try {
+      const ids = await Promise.all(
+        chats.map(async (chat) => {
+          const response = await stack.api(`/api/channels/slow/chats/${chat}/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: 'report' }),
+          });
+          expect(response.status).toBe(202);
+          return ((await response.json()) as { id: string }).id;
+        }),
+      );
+      const ours = () => seen.filter(({ jobId }) => ids.includes(jobId));
+      const beforeFirstEnd = await waitFor(
+        'the first of them to end',
+        () => {
+          const at = ours().findIndex(({ event }) => event === 'completed');
+          return at >= 0 && ours().slice(0, at);
+        },
+        { timeoutMs: 15_000 },
+      );
+      expect(beforeFirstEnd.filter(({ event }) => event === 'active')).toHaveLength(10);
+      await Promise.all(ids.map(async (id) => (await queue.getJob(id))!.waitUntilFinished(events)));
+      for (const chat of chats) {
+        expect(await stack.conversations.outbox('slow', chat)).toEqual([
+          { type: 'text', text: 'Report ready.' },
+        ]);
+      }
+    } finally {
+      events.off('active', onActive);
+      events.off('completed', onCompleted);
+    }
   });
 
   it('answers 404 for an unknown chat, channel or event name, 400 for bad data, 401 without the token', async () => {

@@ -36,8 +36,11 @@ export class WorkerModule implements OnApplicationBootstrap {
             label: 'Turn',
             concurrency: (settings) => settings.WORKER_CONCURRENCY,
           },
-          // BullMQ's default of one job at a time: WORKER_CONCURRENCY sizes the turns only.
-          [PROACTIVE_QUEUE]: { handler: ProactiveProcessor, label: 'Proactive' },
+          [PROACTIVE_QUEUE]: {
+            handler: ProactiveProcessor,
+            label: 'Proactive',
+            concurrency: (settings) => settings.PROACTIVE_CONCURRENCY,
+          },
         }),
       ],
       providers: [TurnProcessor, ProactiveProcessor, WorkerDrain],

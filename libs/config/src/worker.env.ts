@@ -9,6 +9,17 @@ export class WorkerEnv extends SharedEnv {
   WORKER_CONCURRENCY: number = 50;
 
   /**
+   * Timers' and incoming requests' turns one worker process runs at once. Their own setting,
+   * since they hold a slot differently from turns: for a branch's pauses, and while the chat
+   * is busy with an earlier turn (up to 30 s), where a turn is over in milliseconds. Turns of
+   * one chat never overlap whatever this is.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PROACTIVE_CONCURRENCY: number = 50;
+
+  /**
    * BullMQ's job lock: a worker that dies holding a job (SIGKILL) loses it after this long, and
    * another worker takes the job over. Shorter recovers faster; it must stay well above the
    * longest turn. Every queue's worker takes it (see the worker's worker-setup.ts).

@@ -28,7 +28,9 @@ function registry(queues: string[], consumers: QueueConsumers): QueueWorkers {
 
 describe('QueueWorkers', () => {
   it('refuses to start when a registered queue has no consumer', async () => {
-    const workers = registry(['turns', 'timers'], { turns: { handler: Handler, label: 'Turn' } });
+    const workers = registry(['turns', 'timers'], {
+      turns: { handler: Handler, label: 'Turn', concurrency: () => 1 },
+    });
     await expect(workers.onModuleInit()).rejects.toThrow(
       'queue "timers" has no consumer in the worker',
     );
@@ -37,8 +39,8 @@ describe('QueueWorkers', () => {
 
   it('refuses to start when it would consume a queue nobody registered', async () => {
     const workers = registry(['turns'], {
-      turns: { handler: Handler, label: 'Turn' },
-      tunrs: { handler: Handler, label: 'Typo' },
+      turns: { handler: Handler, label: 'Turn', concurrency: () => 1 },
+      tunrs: { handler: Handler, label: 'Typo', concurrency: () => 1 },
     });
     await expect(workers.onModuleInit()).rejects.toThrow(
       'the worker consumes "tunrs", which is not a registered queue',
@@ -50,11 +52,16 @@ describe('workerOptions', () => {
   const env = validateEnv(WorkerEnv, { WORKER_LOCK_MS: '1234' });
 
   it('takes the job lock and the stalled-job check from WORKER_LOCK_MS', () => {
-    expect(workerOptions(env)).toMatchObject({ lockDuration: 1234, stalledInterval: 1234 });
+    expect(workerOptions(env, 1)).toMatchObject({ lockDuration: 1234, stalledInterval: 1234 });
   });
 
-  it("leaves concurrency to BullMQ's default unless given", () => {
-    expect(workerOptions(env)).not.toHaveProperty('concurrency');
+  it('refuses a proactive concurrency out of range', () => {
+    expect(() => validateEnv(WorkerEnv, { PROACTIVE_CONCURRENCY: '1001' })).toThrow(
+      'PROACTIVE_CONCURRENCY: must not be greater than 1000',
+    );
+  });
+
+  it('runs as many jobs at once as its queue is given', () => {
     expect(workerOptions(env, 7)).toMatchObject({ concurrency: 7, lockDuration: 1234 });
   });
 });

@@ -23,8 +23,8 @@ export interface QueueConsumer {
   handler: Type<JobHandler>;
   /** Names the queue in log lines: "<label> job failed". */
   label: string;
-  /** Jobs of the queue one process runs at once; BullMQ's default (one) when absent. */
-  concurrency?: (env: WorkerEnv) => number;
+  /** Jobs of the queue one process runs at once. */
+  concurrency: (env: WorkerEnv) => number;
 }
 
 /** Each queue the worker consumes, by name, and what consumes it. */
@@ -93,7 +93,7 @@ export class QueueWorkers implements OnModuleInit, OnApplicationShutdown {
       // Redis and key prefix as the queue's, as @nestjs/bullmq gave its workers.
       connection: queue.opts.connection,
       prefix: queue.opts.prefix,
-      ...workerOptions(this.env, consumer.concurrency?.(this.env)),
+      ...workerOptions(this.env, consumer.concurrency(this.env)),
     });
   }
 }

@@ -12,17 +12,17 @@ export function workerName(): string {
 /**
  * Options of this process's BullMQ worker of one queue, from the validated settings. The lock
  * and the stalled-job check share WORKER_LOCK_MS, so a killed worker's jobs are taken over
- * within that long; `concurrency` is left to BullMQ's default (one job at a time) when omitted.
+ * within that long.
  */
 export function workerOptions(
   env: WorkerEnv,
-  concurrency?: number,
+  concurrency: number,
 ): Pick<WorkerOptions, 'name' | 'lockDuration' | 'stalledInterval' | 'concurrency'> {
   return {
     name: workerName(),
     lockDuration: env.WORKER_LOCK_MS,
     stalledInterval: env.WORKER_LOCK_MS,
-    ...(concurrency !== undefined && { concurrency }),
+    concurrency,
   };
 }
 
