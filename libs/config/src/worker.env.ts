@@ -29,6 +29,17 @@ export class WorkerEnv extends SharedEnv {
   @Max(600_000)
   WORKER_LOCK_MS: number = 30_000;
 
+  /**
+   * How many times a job may lose its worker (killed, or blocked past WORKER_LOCK_MS) and be
+   * run again; one more and it is failed, kept in the queue's failed jobs for a person to
+   * retry. Workers die for reasons of their own, so a job survives several deaths; a job that
+   * kills every worker that runs it (a poison job) stops doing so after this many.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WORKER_MAX_STALLS: number = 10;
+
   /** Port of the worker's GET /health/live, /health/ready and /metrics; 0 turns them off. */
   @IsInt()
   @Min(0)

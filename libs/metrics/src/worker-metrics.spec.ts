@@ -28,6 +28,16 @@ describe('WorkerMetrics', () => {
     metrics = new WorkerMetrics(registry);
   });
 
+  it('counts the jobs found without their worker, by queue, from 0', async () => {
+    metrics.queueWatched('webim-turns');
+    metrics.queueWatched('webim-proactive');
+    metrics.jobStalled('webim-proactive');
+    metrics.jobStalled('webim-proactive');
+    const stalls = (queue: string) => sample(registry, 'bullmq_job_stalls_total', { queue });
+    expect(await stalls('webim-turns')).toBe(0);
+    expect(await stalls('webim-proactive')).toBe(2);
+  });
+
   it('times jobs by queue, and runs by how they ended', async () => {
     metrics.jobStarted('webim-turns', { timestamp: 1000, processedOn: 1003 });
     metrics.jobFinished(

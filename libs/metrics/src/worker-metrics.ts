@@ -61,6 +61,7 @@ export function jobRunSeconds(job: JobTiming, now = Date.now()): number | undefi
 export class WorkerMetrics {
   private readonly jobWait: Histogram<'queue'>;
   private readonly jobRun: Histogram<'queue' | 'status'>;
+  private readonly jobStalls: Counter<'queue'>;
   private readonly turns: Counter<'status'>;
   private readonly timersFired: Counter<'status'>;
   private readonly incomingEvents: Counter<'status'>;
@@ -81,6 +82,12 @@ export class WorkerMetrics {
       help: 'Time a worker spent on a job attempt, by how it ended (completed or failed).',
       labelNames: ['queue', 'status'],
       buckets: JOB_BUCKETS,
+      registers,
+    });
+    this.jobStalls = new Counter({
+      name: 'bullmq_job_stalls_total',
+      help: 'Jobs this worker found without their worker (killed, or blocked past WORKER_LOCK_MS) and put back to run again; past WORKER_MAX_STALLS such a job fails.',
+      labelNames: ['queue'],
       registers,
     });
     this.turns = new Counter({
@@ -115,6 +122,16 @@ export class WorkerMetrics {
     });
     // Known label values start at 0, so that rate() sees the first increment.
     for (const event of ['appended', 'delivered', 'dropped']) this.buffered.inc({ event }, 0);
+  }
+
+  /** Starts the queue's series at 0, so that rate() sees their first increment. */
+  queueWatched(queue: string): void {
+    this.jobStalls.inc({ queue }, 0);
+  }
+
+  /** A job of `queue` that lost its worker, found by this worker's stalled-job check. */
+  jobStalled(queue: string): void {
+    this.jobStalls.inc({ queue });
   }
 
   jobStarted(queue: string, job: JobTiming): void {

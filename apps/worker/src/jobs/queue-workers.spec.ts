@@ -49,13 +49,21 @@ describe('QueueWorkers', () => {
 });
 
 describe('workerOptions', () => {
-  const env = validateEnv(WorkerEnv, { WORKER_LOCK_MS: '1234' });
+  const env = validateEnv(WorkerEnv, { WORKER_LOCK_MS: '1234', WORKER_MAX_STALLS: '5' });
 
   it('takes the job lock and the stalled-job check from WORKER_LOCK_MS', () => {
     expect(workerOptions(env, 1)).toMatchObject({ lockDuration: 1234, stalledInterval: 1234 });
   });
 
-  it('refuses a proactive concurrency out of range', () => {
+  it('lets a job lose its worker WORKER_MAX_STALLS times, not BullMQ default of once', () => {
+    expect(workerOptions(env, 1)).toMatchObject({ maxStalledCount: 5 });
+    expect(workerOptions(new WorkerEnv(), 1)).toMatchObject({ maxStalledCount: 10 });
+  });
+
+  it('refuses a stall limit or a proactive concurrency out of range', () => {
+    expect(() => validateEnv(WorkerEnv, { WORKER_MAX_STALLS: '0' })).toThrow(
+      'WORKER_MAX_STALLS: must not be less than 1',
+    );
     expect(() => validateEnv(WorkerEnv, { PROACTIVE_CONCURRENCY: '1001' })).toThrow(
       'PROACTIVE_CONCURRENCY: must not be greater than 1000',
     );

@@ -12,23 +12,29 @@ export function workerName(): string {
 /**
  * Options of this process's BullMQ worker of one queue, from the validated settings. The lock
  * and the stalled-job check share WORKER_LOCK_MS, so a killed worker's jobs are taken over
- * within that long.
+ * within that long. BullMQ fails a job that stalled more than `maxStalledCount` times, whatever
+ * its attempts, and its default of one would fail a timer or an incoming request whose workers
+ * died twice: WORKER_MAX_STALLS decides instead.
  */
 export function workerOptions(
   env: WorkerEnv,
   concurrency: number,
-): Pick<WorkerOptions, 'name' | 'lockDuration' | 'stalledInterval' | 'concurrency'> {
+): Pick<
+  WorkerOptions,
+  'name' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'concurrency'
+> {
   return {
     name: workerName(),
     lockDuration: env.WORKER_LOCK_MS,
     stalledInterval: env.WORKER_LOCK_MS,
+    maxStalledCount: env.WORKER_MAX_STALLS,
     concurrency,
   };
 }
 
 /**
- * Logs a worker's failed jobs with their chat, and its connection errors now and then
- * (`throttled`). Resolves when the worker is ready.
+ * Logs a worker's failed jobs with their chat, the jobs it found without their worker, and its
+ * connection errors now and then (`throttled`). Resolves when the worker is ready.
  */
 export async function watchWorker(
   worker: Worker<{ channelId: string; chatId: string }>,
@@ -41,16 +47,24 @@ export async function watchWorker(
       logger.warn({ err: error.message }, `${what} worker connection error`),
     ),
   );
-  worker.on('failed', (job, error) =>
+  // The stalled-job check names the job only; the worker that runs it again logs its chat.
+  worker.on('stalled', (jobId) =>
+    logger.warn({ jobId }, `${what} job lost its worker (killed or blocked); running it again`),
+  );
+  worker.on('failed', (job, error) => {
+    const stalls = job?.stalledCounter ?? 0;
     logger.error(
       {
         jobId: job?.id,
         channelId: job?.data.channelId,
         chatId: job?.data.chatId,
+        stalls,
         err: error.message,
       },
-      `${what} job failed`,
-    ),
-  );
+      stalls > (worker.opts.maxStalledCount ?? 1)
+        ? `${what} job given up: its workers died running it more than WORKER_MAX_STALLS times; kept with the failed jobs until retried`
+        : `${what} job failed`,
+    );
+  });
   await worker.waitUntilReady();
 }

@@ -28,6 +28,8 @@ export class JobMetrics implements OnApplicationBootstrap {
 
   private observe(worker: Worker): void {
     const queue = worker.name;
+    this.metrics.queueWatched(queue);
+    worker.on('stalled', () => this.metrics.jobStalled(queue));
     worker.on('active', (job) => this.metrics.jobStarted(queue, job));
     worker.on('completed', (job, result) => {
       this.metrics.jobFinished(queue, job, 'completed');
