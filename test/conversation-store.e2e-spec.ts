@@ -552,6 +552,21 @@ describe('ConversationStore on a real Redis', () => {
       expect(await commit(t2, answer('two'), conversation(2))).toBe('ok');
       expect(await turnList()).toEqual([]);
     });
+
+    it('stay done as long as their conversation lives, so that a retry however late finds them done', async () => {
+      await store.join({ ...chat, turnId: 'p-1', leaseUntil: LIVE() });
+      await claim('p-1');
+      expect(await commitToOutbox('p-1', 'news')).toMatchObject({ status: 'ok' });
+      // A visitor turn's outcome lasts outcomeTtlMs (60 s here); this one conversationTtlSec.
+      const ttl = await redis.pttl(keys().outcome('p-1'));
+      expect(ttl).toBeGreaterThan(3_590_000);
+      expect(ttl).toBeLessThanOrEqual(3_600_000);
+      // The job again, its worker having died after the commit: it finds the turn done.
+      await store.join({ ...chat, turnId: 'p-1', leaseUntil: LIVE() });
+      expect(await claim('p-1')).toEqual({ status: 'settled' });
+      expect(await turnList()).toEqual([]);
+      expect(await store.outbox(CHANNEL, CHAT)).toEqual([{ type: 'text', text: 'news' }]);
+    });
   });
 
   describe('settle', () => {

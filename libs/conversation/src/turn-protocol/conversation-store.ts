@@ -14,7 +14,7 @@ import {
 import { defineTurnScripts, TurnScriptClient, TurnScriptPipeline } from './turn-scripts';
 
 /**
- * How long a turn's outcome is kept: longer than any re-send of its request can come
+ * How long a visitor turn's outcome is kept: longer than any re-send of its request can come
  * (REQUEST_DEDUP_WINDOW_MS is at most 60 s), short enough to cost little memory.
  */
 export const OUTCOME_TTL_MS = 90_000;
@@ -26,7 +26,10 @@ const MAX_POLL_MS = 25;
 export interface ConversationStoreOptions {
   keyPrefix: string;
   conversationTtlSec: number;
-  /** How long a turn's outcome is kept: long enough for a re-sent request to find it. */
+  /**
+   * How long a visitor turn's outcome is kept: long enough for a re-sent request to find it. A
+   * proactive turn's is kept `conversationTtlSec`.
+   */
   outcomeTtlMs: number;
   /** Transcripts are off unless a retention is given. */
   transcriptRetentionSec?: number;
@@ -264,7 +267,7 @@ export class ConversationStore {
       commit.conversation ? JSON.stringify(commit.conversation) : '',
       handoffRecord ? JSON.stringify(handoffRecord) : '',
       reply?.handoff ? JSON.stringify(reply.handoff) : '',
-      this.options.outcomeTtlMs,
+      this.outcomeTtlMs(sink),
       this.options.conversationTtlSec,
       reply?.replyTo ?? '',
       reply?.jobId ?? '',
@@ -282,6 +285,19 @@ export class ConversationStore {
       ...string[],
     ];
     return { status, delivered, dropped, arm: decodeTimersToArm(arm) };
+  }
+
+  /**
+   * How long a committed turn's outcome is kept. A visitor turn's only needs to outlive the
+   * re-sends of its request. A proactive turn's is what keeps its job from committing twice
+   * when it runs again (its worker died after the commit), which happens once a live worker
+   * notices, however long that takes: it is kept as long as an idle conversation,
+   * CONVERSATION_TTL_SEC, a few bytes a turn.
+   */
+  private outcomeTtlMs(sink: CommitSink): number {
+    return sink.kind === 'outbox'
+      ? this.options.conversationTtlSec * 1000
+      : this.options.outcomeTtlMs;
   }
 
   /**

@@ -22,7 +22,8 @@
     ARGV[3]  state            the conversation as JSON; '' keeps the stored one
     ARGV[4]  handoffRecord    reply sink: the chat's last hand-off as JSON, '' clears it
     ARGV[5]  handoff          reply sink: the reply's hand-off as JSON, '' when it answers
-    ARGV[6]  outcomeTtlMs
+    ARGV[6]  outcomeTtlMs     how long the outcome is kept; a proactive turn's, as long as the
+                              conversation, so that its job running again finds it done
     ARGV[7]  chatTtlSec
     ARGV[8]  replyChannel     reply sink: the gateway's Pub/Sub channel
     ARGV[9]  jobId            reply sink: the job the gateway waits on
