@@ -87,9 +87,11 @@ export function idProblem(kind: IdKind, value: unknown): string | undefined {
   // refused before anything scans it.
   if (value.length > rule.maxBytes) return lengthProblem(rule);
   if (!value.isWellFormed()) return NOT_WELL_FORMED;
-  if (codePoints(value) > rule.maxChars || Buffer.byteLength(value) > rule.maxBytes) {
-    return lengthProblem(rule);
-  }
+  // Counted only when they could be past the limits (every request's ids pass here): a string
+  // has no more code points than code units, and no more than 3 bytes of UTF-8 per code unit.
+  const tooManyChars = value.length > rule.maxChars && codePoints(value) > rule.maxChars;
+  const tooManyBytes = value.length * 3 > rule.maxBytes && Buffer.byteLength(value) > rule.maxBytes;
+  if (tooManyChars || tooManyBytes) return lengthProblem(rule);
   if (!rule.chars.test(value)) return rule.charsProblem;
   return undefined;
 }
