@@ -225,6 +225,44 @@ describe('chats stored by version 0.1.0', () => {
     ]);
   });
 
+  it('fires a timer armed under the job id 0.1.0 gave it in a chat whose id has a dot', async () => {
+    // 0.1.0 joined the parts of a job id with unescaped dots; the current code escapes a dot
+    // inside a part, so this chat's timer job has an id the current code would not give it.
+    // The job, and the chat's `armed` field, still name the old one.
+    const chatKey = 'wg:chat:{shop:c.2}';
+    const due = Date.now() + 300;
+    const oldJobId = `timer.shop.c.2.shop.nudge.${due}`;
+    await stack.client
+      .multi()
+      .hset(chatKey, {
+        ...OLD_CHAT_FIELDS,
+        'timer:shop:nudge': String(due),
+        'armed:shop:nudge': `${oldJobId}|${due}`,
+      })
+      .expire(chatKey, CONVERSATION_TTL_SEC)
+      .exec();
+    const job = await queue.add(
+      'timer',
+      { v: 1, kind: 'timer', channelId: 'shop', chatId: 'c.2', agentId: 'shop', name: 'nudge' },
+      {
+        jobId: oldJobId,
+        delay: Math.max(0, due - Date.now()),
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: { age: 86400 },
+      },
+    );
+    expect(await job.waitUntilFinished(events, 15_000)).toEqual({
+      status: 'delivered',
+      messages: 1,
+      dropped: 0,
+    });
+    expect(await stack.conversations.outbox('shop', 'c.2')).toEqual([text('Still there, Ada?')]);
+    const fields = await stack.client.hgetall(chatKey);
+    expect(Object.keys(fields).filter((f) => f.includes('nudge'))).toEqual([]);
+  });
+
   it('keeps counting the old turns and lists the old transcript entries before the new ones', async () => {
     // Three requests admitted since the two 0.1.0 counted.
     expect(await stack.client.hget(CHAT_KEY, 'seq')).toBe('5');

@@ -8,6 +8,7 @@ import { protectQueueBoard } from './auth/queue-board-auth';
 import { GatewayModule, GatewayOptions } from './gateway.module';
 import { serveApiDocs } from './http/api-docs';
 import { collectRoutes, configureFastify } from './http/fastify-setup';
+import { ROUTER_OPTIONS } from './http/router-options';
 import { securityHeaders, skipSecurityHeadersOnWebhook } from './http/security-headers';
 
 /**
@@ -22,7 +23,7 @@ export async function createGatewayApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.register(env, options),
-    new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT }),
+    new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT, ...ROUTER_OPTIONS }),
     // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
     { bufferLogs: true, bodyParser: false },
   );

@@ -1,8 +1,5 @@
 export type ChannelStatus = 'active' | 'inactive';
 
-/** Channel and agent ids appear in Redis keys (inside `{channel:chat}` hash tags) and URLs. */
-export const CATALOG_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** What the gateway needs to collect a chat's dialogue log from Webim after a hand-off. */
 export interface WebimCredentials {
   /** The Webim account's domain, e.g. `demo.webim.ru`. */

@@ -1,4 +1,6 @@
 import type { JobsOptions } from 'bullmq';
+import type { ChatRef } from './conversation-keys';
+import type { DueTimer } from './timers';
 
 // The two BullMQ queues of the product, with the options of their jobs and the ids those jobs
 // get. Every producer reads them from here, so that a job's retries and retention are decided
@@ -42,12 +44,38 @@ export function proactiveJobOptions(kind: 'timer' | 'event'): JobsOptions {
 
 const DAY_SEC = 24 * 3600;
 
+/**
+ * A job id made of parts joined by '.'. Each part is percent-encoded as encodeURIComponent does,
+ * and its dots too (`%2E`), so that the joiner never appears inside a part: two different
+ * tuples of parts never share an id, and each part can be read back. No part holds ':', which
+ * BullMQ refuses in custom job ids. A part without a dot is encoded as before dots were
+ * escaped, so that jobs already queued, and timers armed for them, keep their ids.
+ */
+export function jobIdOf(...parts: (string | number)[]): string {
+  return parts.map((part) => jobIdPart(String(part))).join('.');
+}
+
+function jobIdPart(part: string): string {
+  // A lone surrogate has no UTF-8 form: encodeURIComponent would throw a bare URIError.
+  if (!part.isWellFormed()) throw new TypeError('A job id part must be well-formed Unicode');
+  return encodeURIComponent(part).replaceAll('.', '%2E');
+}
+
 /** BullMQ job id of a turn: a re-sent request waits on the same id as the turn it repeats. */
 export function turnJobId(channelId: string, chatId: string, turnId: string): string {
-  return `${channelId}.${encodeURIComponent(chatId)}.${turnId}`;
+  return jobIdOf(channelId, chatId, turnId);
 }
 
 /** An incoming request's job id: retries with the same Idempotency-Key map to the same job. */
 export function eventJobId(channelId: string, chatId: string, key: string): string {
-  return `event.${channelId}.${encodeURIComponent(chatId)}.${encodeURIComponent(key)}`;
+  return jobIdOf('event', channelId, chatId, key);
+}
+
+/**
+ * A timer's job id: one per chat, agent, timer name and the due time it was armed for. A
+ * restart moves the timer in the chat's hash, not the job (see timers.ts), so a job is added
+ * only when none is armed in time, and its id is never that of a job still being removed.
+ */
+export function timerJobId({ channelId, chatId }: ChatRef, timer: DueTimer): string {
+  return jobIdOf('timer', channelId, chatId, timer.agentId, timer.name, timer.dueAt);
 }

@@ -18,7 +18,7 @@ describe('timer operations', () => {
     );
     expect(JSON.parse(ops)).toEqual([
       ['shop:nudge', 'fired'],
-      ['shop:nudge', '5100', 'timer.c.a.b%20c.shop.nudge.5100'],
+      ['shop:nudge', '5100', 'timer.c.a%2Eb%20c.shop.nudge.5100'],
       ['shop:late', 'cancel'],
     ]);
   });

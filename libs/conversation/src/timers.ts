@@ -1,5 +1,6 @@
 import type { TurnEffect } from '@app/scenario';
 import type { ChatRef } from './conversation-keys';
+import { timerJobId } from './queues';
 
 // A chat's timers, as the turn protocol keeps them (see lua/includes/apply-timers.lua): a due
 // time in the chat's hash, moved by every start, and a delayed job armed only when none will
@@ -33,16 +34,6 @@ function parseTimerId(id: string): TimerRef {
 export function timerFields(timer: TimerRef): { due: string; armed: string } {
   const id = timerId(timer);
   return { due: `timer:${id}`, armed: `armed:${id}` };
-}
-
-/**
- * A timer's job id: one per chat, agent, timer name and the due time it was armed for. A
- * restart moves the timer in the chat's hash, not the job , so a job is added
- * only when none is armed in time, and its id is never that of a job still being removed.
- */
-export function timerJobId({ channelId, chatId }: ChatRef, timer: DueTimer): string {
-  const { agentId, name, dueAt } = timer;
-  return `timer.${channelId}.${encodeURIComponent(chatId)}.${agentId}.${name}.${dueAt}`;
 }
 
 /** The value of a timer's `armed` field: the job that will look at it, and when. */

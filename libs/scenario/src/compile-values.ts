@@ -11,8 +11,8 @@ export const BUTTON_ID = /^[A-Za-z0-9_-]{1,24}$/;
 export const MAX_PAUSE_MS = 60_000;
 
 /**
- * Timer and event names reach the I/O layer (job ids, request paths), so they are kept to
- * characters that need no escaping anywhere.
+ * Timer and event names reach the I/O layer (job ids, request paths, Redis hash fields), so
+ * they are kept to characters that need no escaping in a URL (job ids escape the dots).
  */
 export const PLAIN_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 

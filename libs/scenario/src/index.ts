@@ -8,6 +8,7 @@ export { markdownToText } from './markdown';
 export { runAgentTests, DEFAULT_TEST_MAX_STEPS } from './run-agent-tests';
 export type { AgentTestOptions, AgentTestResult, TestFailure } from './run-agent-tests';
 export { trainAgent } from './train-agent';
+export { PLAIN_NAME } from './compile-values';
 export type { TrainingReport } from './train-agent';
 export { AgentCompileError, ScenarioError } from './errors';
 export type { ScenarioErrorCode } from './errors';

@@ -1,3 +1,4 @@
+import { idForLog } from '@app/ids';
 import { parseWebimRequest, VisitorTurnInput } from './parse-webim-request';
 import { FieldProblem, WebimRequestError } from './webim-request';
 import { toWebimResponse } from './to-webim-response';
@@ -190,9 +191,12 @@ describe('parseWebimRequest', () => {
       });
     });
 
-    it('accepts a chat id of exactly 256 characters', () => {
-      const id = 'x'.repeat(256);
-      expect(parseWebimRequest({ event: 'new_chat', chat: { id } })).toMatchObject({ chatId: id });
+    it('accepts a chat id of exactly 256 characters, and one of 512 bytes', () => {
+      for (const id of ['x'.repeat(256), 'я'.repeat(256), '😀'.repeat(128)]) {
+        expect(parseWebimRequest({ event: 'new_chat', chat: { id } })).toMatchObject({
+          chatId: id,
+        });
+      }
     });
   });
 
@@ -258,6 +262,18 @@ describe('parseWebimRequest', () => {
       });
     });
 
+    it('drops a chat id that breaks the id rule, keeping only its short form for the log', () => {
+      for (const id of ['x'.repeat(255 * 1024), 'lone\ud800', 'a\nb', '']) {
+        const parsed = parseWebimRequest({ event: 'chat_closed', chat: { id } });
+        expect(parsed).toStrictEqual({
+          kind: 'unsupported',
+          event: 'chat_closed',
+          reason: 'unknown_event',
+          refusedChatId: idForLog(id),
+        });
+      }
+    });
+
     it('does not validate the rest of an unknown event, and drops a chat id that is not a string', () => {
       for (const body of [
         { event: 'x' },
@@ -293,6 +309,18 @@ describe('parseWebimRequest', () => {
       ['an empty chat.id', { event: 'new_chat', chat: { id: '' } }, 'chat.id'],
       ['a 300-character chat.id', { event: 'new_chat', chat: { id: 'x'.repeat(300) } }, 'chat.id'],
       ['a chat.id on new_message', newMessage({ kind: 'visitor', text: 'a', chat: {} }), 'chat.id'],
+      ['a chat.id of 513 bytes', { event: 'new_chat', chat: { id: '中'.repeat(171) } }, 'chat.id'],
+      [
+        'a chat.id of 200 astral characters',
+        newChat({ chat: { id: '😀'.repeat(200) } }),
+        'chat.id',
+      ],
+      [
+        'a chat.id with a lone surrogate',
+        newMessage({ kind: 'visitor', text: 'a', chat: { id: 'c\ud800' } }),
+        'chat.id',
+      ],
+      ['a visitor.id with a lone surrogate', newChat({ visitor: { id: '\udc00' } }), 'visitor.id'],
       ['a visitor without id', newChat({ visitor: { firstname: 'Ann' } }), 'visitor.id'],
       ['a boolean phone', newChat({ visitor: { id: 'v', phone: true } }), 'visitor.phone'],
       ['a numeric firstname', newChat({ visitor: { id: 'v', firstname: 5 } }), 'visitor.firstname'],
@@ -339,6 +367,20 @@ describe('parseWebimRequest', () => {
       expect(error.name).toBe('WebimRequestError');
       expect(error.problems).toContainEqual({ path: 'chat.id', message: 'must be a string' });
       expect(error.message).toContain('chat.id: must be a string');
+    });
+
+    it('says what the id rule asks of an id', () => {
+      expect(
+        problemsOf(newMessage({ kind: 'visitor', text: 'a', chat: { id: 'c\ud800' } })),
+      ).toEqual([
+        { path: 'chat.id', message: 'must be well-formed Unicode (no unpaired surrogate)' },
+      ]);
+      expect(problemsOf(newChat({ chat: { id: 'x'.repeat(300) } }))).toEqual([
+        { path: 'chat.id', message: 'must be 1 to 256 characters and at most 512 bytes in UTF-8' },
+      ]);
+      expect(problemsOf(newChat({ visitor: { id: 'a\u0000' } }))).toEqual([
+        { path: 'visitor.id', message: 'must not contain control characters' },
+      ]);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { IdForLog, idForLog, isValidId } from '@app/ids';
 import type { TurnInput } from '@app/scenario';
 import { chatVariables, visitorVariables } from './channel-variables';
 import { validateWebimRequest, WebimMessage, WebimRequestError } from './webim-request';
@@ -12,6 +13,8 @@ export type ParsedWebimRequest =
       kind: 'unsupported';
       event: string;
       chatId?: string;
+      /** An unknown event's chat id that breaks the id rule: dropped, only its short form kept. */
+      refusedChatId?: IdForLog;
       reason: 'unknown_event' | 'unsupported_message';
     };
 
@@ -84,7 +87,13 @@ export function parseWebimRequest(body: unknown): ParsedWebimRequest {
     return { kind: 'unsupported', event, chatId, reason: 'unsupported_message' };
   }
 
+  // An event we do not know is answered whatever it carries; its chat id is kept (to record
+  // the hand-off in the chat's transcript) only if it is one a known event could carry.
   const chat = (body as { chat?: { id?: unknown } }).chat;
-  const chatId = typeof chat?.id === 'string' ? chat.id : undefined;
-  return { kind: 'unsupported', event, chatId, reason: 'unknown_event' };
+  const id = chat?.id;
+  if (typeof id !== 'string') return { kind: 'unsupported', event, reason: 'unknown_event' };
+  if (!isValidId('webim', id)) {
+    return { kind: 'unsupported', event, reason: 'unknown_event', refusedChatId: idForLog(id) };
+  }
+  return { kind: 'unsupported', event, chatId: id, reason: 'unknown_event' };
 }

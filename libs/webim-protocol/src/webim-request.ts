@@ -1,22 +1,15 @@
-import Ajv, { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
+import Ajv, { ErrorObject, JSONSchemaType, SchemaValidateFunction, ValidateFunction } from 'ajv';
+import { idProblem } from '@app/ids';
 
 // Webim External Bot API 1.0 requests (docs/webhook.md) as JSON Schema, compiled once by Ajv:
 // the webhook validates every request, and class-validator's copy-then-walk of a DTO cost a
 // tenth of the gateway's CPU per request. Unknown keys are accepted everywhere: Webim adds
 // fields between releases, and rejecting them would hand chats off for nothing. Ids are opaque
-// strings (UUIDs and 32-hex are seen); the bounds only stop abuse.
-
-const ID_MAX = 256;
+// strings (UUIDs and 32-hex are seen) under the id rule of libs/ids; other bounds only stop
+// abuse.
+/** Button ids are the bot's own, echoed back by Webim. */
+const BUTTON_ID_MAX = 256;
 const FIELD_MAX = 4096;
-
-/** Ids become parts of Redis keys and log lines: printable text only. */
-const PRINTABLE = '^[^\\p{Cc}]*$';
-const PRINTABLE_RE = new RegExp(PRINTABLE, 'u');
-
-/** Whether `value` is a valid Webim chat or visitor id, for ids that arrive in URL paths. */
-export function isWebimId(value: string): boolean {
-  return value.length >= 1 && value.length <= ID_MAX && PRINTABLE_RE.test(value);
-}
 
 export interface WebimChat {
   id: string;
@@ -51,7 +44,8 @@ export interface WebimNewChat {
 
 export type WebimNewMessage = WebimMessage & { event: 'new_message'; chat: WebimChat };
 
-const id = { type: 'string', minLength: 1, maxLength: ID_MAX, pattern: PRINTABLE } as const;
+/** A Webim id: the `webimId` keyword below applies the id rule. */
+const id = { type: 'string', webimId: true } as const;
 const profileField = { type: ['string', 'null'], maxLength: FIELD_MAX } as const;
 const chat = { type: 'object', required: ['id'], properties: { id } } as const;
 
@@ -77,7 +71,7 @@ const messageRules = {
                 type: 'object',
                 required: ['id'],
                 properties: {
-                  id: { type: 'string', minLength: 1, maxLength: ID_MAX },
+                  id: { type: 'string', minLength: 1, maxLength: BUTTON_ID_MAX },
                   text: { type: ['string', 'null'] },
                 },
               },
@@ -132,6 +126,20 @@ export class WebimRequestError extends Error {
 }
 
 const ajv = new Ajv({ allErrors: true, strictTypes: false });
+/** The id rule as a keyword, so that an id's problem is reported with every other one. */
+const webimId: SchemaValidateFunction = (_schema: boolean, value: string) => {
+  const problem = idProblem('webim', value);
+  webimId.errors =
+    problem === undefined ? [] : [{ keyword: 'webimId', message: problem, params: {} }];
+  return problem === undefined;
+};
+ajv.addKeyword({
+  keyword: 'webimId',
+  type: 'string',
+  schemaType: 'boolean',
+  errors: true,
+  validate: webimId,
+});
 
 const compile = <T>(schema: object): ValidateFunction<T> =>
   ajv.compile(schema as JSONSchemaType<T>);
@@ -173,8 +181,6 @@ function problemMessage(error: ErrorObject): string {
         .map((type) => `${article(type)} ${type}`);
       return `must be ${named.join(' or ')}`;
     }
-    case 'pattern':
-      return 'must not contain control characters';
     case 'minLength':
       return `must be at least ${(error.params as { limit: number }).limit} characters long`;
     case 'maxLength':

@@ -9,7 +9,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CatalogIdPipe } from '../http/catalog-id.pipe';
+import { CatalogIdPipe } from '../http/id-pipes';
 import { AgentDetail, AgentsService, AgentSummary, TrainedAgent } from './agents.service';
 
 @ApiTags('agents')

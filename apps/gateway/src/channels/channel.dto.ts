@@ -12,7 +12,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CATALOG_ID } from '@app/catalog';
+import { IsId } from '../http/is-id';
 
 /** May be left out, but not sent as null: null means nothing here and is refused. */
 function OptionalNotNull(): PropertyDecorator {
@@ -67,12 +67,9 @@ class ChannelFieldsDto {
   webim?: WebimCredentialsDto;
 }
 
-const AGENT_ID_MESSAGE = { message: 'agentId must be 1-64 letters, digits, "_" or "-"' };
-
 export class CreateChannelDto extends ChannelFieldsDto {
   @ApiProperty({ example: 'demo', description: 'The agent that answers the channel' })
-  @IsString()
-  @Matches(CATALOG_ID, AGENT_ID_MESSAGE)
+  @IsId('catalog')
   agentId: string;
 
   @ApiPropertyOptional({ description: 'true: "Create & Activate"; otherwise "Create"' })
@@ -84,8 +81,7 @@ export class CreateChannelDto extends ChannelFieldsDto {
 export class UpdateChannelDto extends ChannelFieldsDto {
   @ApiPropertyOptional({ example: 'demo' })
   @OptionalNotNull()
-  @IsString()
-  @Matches(CATALOG_ID, AGENT_ID_MESSAGE)
+  @IsId('catalog')
   agentId?: string;
 
   @ApiPropertyOptional({

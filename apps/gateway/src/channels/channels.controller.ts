@@ -8,7 +8,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { ChannelRecord } from '@app/catalog';
-import { CatalogIdPipe } from '../http/catalog-id.pipe';
+import { CatalogIdPipe } from '../http/id-pipes';
 import { ChannelLifecycle, ChannelResult } from './channel-lifecycle.service';
 import { ChannelRegistry } from './channel-registry.service';
 import { channelView, ChannelView } from './channel-view';

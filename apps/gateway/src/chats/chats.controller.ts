@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CatalogIdPipe, ChatIdPipe } from '../http/catalog-id.pipe';
+import { CatalogIdPipe, ChatIdPipe } from '../http/id-pipes';
 import { ChatDetail, ChatPage, ChatsService } from './chats.service';
 import { ListChatsQuery } from './list-chats.query';
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { CatalogIdPipe, ChatIdPipe } from '../http/id-pipes';
 import { ChatEventDto } from './chat-event.dto';
 import { ChatEventsService } from './chat-events.service';
 
@@ -9,8 +10,8 @@ export class ChatEventsController {
   @Post()
   @HttpCode(202)
   post(
-    @Param('channelId') channelId: string,
-    @Param('chatId') chatId: string,
+    @Param('channelId', CatalogIdPipe) channelId: string,
+    @Param('chatId', ChatIdPipe) chatId: string,
     @Body() event: ChatEventDto,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<{ id: string }> {

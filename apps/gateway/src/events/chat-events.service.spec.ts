@@ -155,7 +155,7 @@ describe('ChatEventsService', () => {
     for (const key of ['', 'a'.repeat(129), 'with space', 'ключ']) {
       expect(await refusal(events.enqueue('shop', 'c1', { name: 'shipped' }, key))).toEqual([
         400,
-        'Idempotency-Key must be 1-128 visible ASCII characters',
+        'Idempotency-Key must be 1 to 128 visible ASCII characters',
       ]);
     }
     expect(queue.jobs.size).toBe(0);

@@ -11,10 +11,9 @@ import {
   proactiveJobOptions,
 } from '@app/conversation';
 import { ChannelRegistry } from '../channels/channel-registry.service';
+import { idRefusal } from '../http/id-pipes';
 import type { ChatEventDto } from './chat-event.dto';
 import { eventVariables } from './event-data';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * The Incoming Request slot: an outside system starts a named branch of a chat's scenario.
@@ -36,6 +35,10 @@ export class ChatEventsService {
     event: ChatEventDto,
     idempotencyKey?: string,
   ): Promise<{ id: string }> {
+    const badKey =
+      idempotencyKey !== undefined &&
+      idRefusal('idempotencyKey', 'Idempotency-Key', idempotencyKey);
+    if (badKey) throw badKey;
     const channel = this.registry.get(channelId);
     if (!channel) throw new NotFoundException(`No channel "${channelId}"`);
     const data = eventVariables(event.data);
@@ -49,9 +52,6 @@ export class ChatEventsService {
     }
     if (!(await this.conversations.exists(channelId, chatId))) {
       throw new NotFoundException(`No conversation in chat "${chatId}"`);
-    }
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequestException('Idempotency-Key must be 1-128 visible ASCII characters');
     }
     const id = eventJobId(channelId, chatId, idempotencyKey ?? randomUUID());
     const job: ProactiveJobData = {

@@ -11,6 +11,7 @@ import {
   TurnJobData,
   TurnReply,
 } from '@app/conversation';
+import type { IdForLog } from '@app/ids';
 import { GatewayMetrics } from '@app/metrics';
 import { isRedisUnavailable, withTimeout } from '@app/redis';
 import type { TurnInput } from '@app/scenario';
@@ -97,15 +98,20 @@ export class TurnDispatcher implements OnModuleDestroy {
 
   /**
    * Logs and answers a request that never reaches a worker, and adds it to the chat's transcript
-   * when Redis allows (the answer does not wait long for that).
+   * when Redis allows (the answer does not wait long for that). A chat id that breaks the id
+   * rule never gets here: only its short form (`refusedChatId`) is logged, and nothing stored.
    */
   async refuse(
     channel: ChannelRecord,
     chatId: string | undefined,
     reason: HandoffReason,
     input?: TurnInput,
+    refusedChatId?: IdForLog,
   ): Promise<WebimResponse> {
-    this.logger.warn({ channelId: channel.id, chatId, reason }, `Handed off: ${reason}`);
+    this.logger.warn(
+      { channelId: channel.id, chatId, refusedChatId, reason },
+      `Handed off: ${reason}`,
+    );
     this.metrics.recordRefusal(channel.id, reason);
     if (chatId !== undefined) {
       const entry = { source: 'webim' as const, input, messages: [], handoff: { reason } };

@@ -63,12 +63,13 @@ export class WebimWebhookController {
       }
       throw error;
     }
-    if (channel.status !== 'active') {
-      const input = request.kind === 'unsupported' ? undefined : request.input;
-      return this.turns.refuse(channel, request.chatId, 'channel_inactive', input);
+    if (request.kind === 'unsupported') {
+      const reason = channel.status === 'active' ? request.reason : 'channel_inactive';
+      return this.turns.refuse(channel, request.chatId, reason, undefined, request.refusedChatId);
     }
-    if (request.kind === 'unsupported')
-      return this.turns.refuse(channel, request.chatId, request.reason);
+    if (channel.status !== 'active') {
+      return this.turns.refuse(channel, request.chatId, 'channel_inactive', request.input);
+    }
     return this.turns.answer(channel, request.chatId, request.input);
   }
 }

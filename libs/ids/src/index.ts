@@ -1,0 +1,2 @@
+export * from './id-rules';
+export * from './id-for-log';
