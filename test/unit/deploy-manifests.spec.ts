@@ -168,6 +168,30 @@ describe('Dockerfile', () => {
       [],
     );
   });
+
+  it('copies into the build every file the build reads', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) =>
+      m[1].trim().split(/\s+/).slice(0, -1),
+    );
+    // Every path Nest's CLI is pointed at (the webpack config, each project's tsconfig), and
+    // every file the build's tsconfig names.
+    const pathsIn = (value: unknown): string[] =>
+      typeof value !== 'object' || value === null
+        ? []
+        : Object.entries(value).flatMap(([key, v]) =>
+            typeof v === 'string' && key.endsWith('Path') ? [v] : pathsIn(v),
+          );
+    const buildConfig = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
+      files?: string[];
+    };
+    const read = [
+      ...pathsIn(JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8'))),
+      ...(buildConfig.files ?? []),
+    ];
+    expect(read).toContain('webpack.config.js');
+    expect(read.filter((f) => !copied.some((c) => f === c || f.startsWith(`${c}/`)))).toEqual([]);
+  });
 });
 
 // ---------------------------------------------------------------- Kubernetes
