@@ -1,3 +1,5 @@
+import { pathSpellings } from './support/path-spellings';
+import { RawResponse, rawHttp } from './support/raw-http';
 import { dumpRedis } from './support/redis-dump';
 import { TestStack } from './support/test-stack';
 import { assertWebimAnswer } from './support/webim-client';
@@ -108,6 +110,48 @@ describe('management API and webhook security', () => {
     }
     // A path no route serves is closed too, so the API's shape does not leak.
     expect((await fetch(`${stack.baseUrl}/api/no-such-thing`)).status).toBe(401);
+  });
+
+  it('answers 401 to every spelling of an /api path the router accepts', async () => {
+    const host = `127.0.0.1:${stack.port}`;
+    // Refused: 401 (the lock), 404 (no route), or Fastify's 400 for a request line HTTP does
+    // not allow (a backslash first). Never an answer from a controller.
+    const refused = (r: RawResponse) =>
+      r.status === 401 ||
+      r.status === 404 ||
+      (r.status === 400 && r.body.includes('"message":"Client Error"'));
+    const targets: [string, string][] = [
+      ['GET', '/api/channels'],
+      ['GET', '/api/channels/demo'],
+      ['GET', '/api/docs-json'],
+      ['POST', '/api/channels/demo/rotate-token'],
+      ['PUT', '/api/agents/spelt'],
+    ];
+    const answered: string[] = [];
+    let sent = 0;
+    for (const [method, path] of targets) {
+      for (const target of pathSpellings(path, host)) {
+        const write = method !== 'GET';
+        const response = await rawHttp(stack.port, {
+          method,
+          target,
+          ...(write ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+        });
+        sent++;
+        if (!refused(response)) answered.push(`${method} ${target} → ${response.status}`);
+      }
+    }
+    expect(sent).toBeGreaterThan(300);
+    expect(answered).toEqual([]);
+    // The same spellings reach the API with the token: the 401s are the lock, not 404s.
+    let served = 0;
+    const authorization = `Bearer ${stack.adminToken}`;
+    for (const target of pathSpellings('/api/channels', host)) {
+      const response = await rawHttp(stack.port, { target, headers: { authorization } });
+      if (response.status === 200) served++;
+    }
+    expect(served).toBeGreaterThan(15);
+    expect(await stack.demoWebhookUrl()).toBe(demoUrl);
   });
 
   it('serves the OpenAPI description at /api/docs, to a browser that signs in', async () => {

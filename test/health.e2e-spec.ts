@@ -1,9 +1,11 @@
 import { hostname } from 'node:os';
+import { Scrape } from './support/prometheus';
 import { SlowHandshakeProxy } from './support/slow-handshake-proxy';
 import { TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
 
-// Probes: live while the process answers; ready only while Redis answers and a worker lives.
+// Probes: live while the process answers; ready only while Redis answers, a worker lives and
+// no queue is paused.
 
 describe('health', () => {
   let stack: TestStack;
@@ -34,6 +36,39 @@ describe('health', () => {
       status: 'ok',
       info: { redis: { status: 'up' }, workers: { status: 'up', alive: 1 } },
     });
+  });
+
+  it('is not ready while a queue is paused, naming it, and the gauge shows it', async () => {
+    const paused = async () =>
+      (await Scrape.of(stack.baseUrl)).value('bullmq_queue_paused', { queue: 'webim-turns' });
+    const { queue } = await stack.bull('webim-turns');
+    expect(await paused()).toBe(0);
+    // As anything that can reach Redis could: Bull Board no longer offers it.
+    await queue.pause();
+    try {
+      const notReady = await probe('/health/ready');
+      expect(notReady).toMatchObject({
+        status: 503,
+        body: {
+          status: 'error',
+          error: {
+            queues: { status: 'down', 'webim-turns': 'paused', 'webim-proactive': 'running' },
+          },
+        },
+      });
+      expect(JSON.stringify(notReady.body)).toMatch(/"message":"[^"]*webim-turns/);
+      expect(await paused()).toBe(1);
+      expect(
+        (await Scrape.of(stack.baseUrl)).value('bullmq_queue_paused', { queue: 'webim-proactive' }),
+      ).toBe(0);
+    } finally {
+      await queue.resume();
+    }
+    expect(await probe('/health/ready')).toMatchObject({
+      status: 200,
+      body: { info: { queues: { status: 'up', 'webim-turns': 'running' } } },
+    });
+    expect(await paused()).toBe(0);
   });
 
   it('is not ready while no worker is alive, and ready again when one starts', async () => {

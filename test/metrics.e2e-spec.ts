@@ -49,6 +49,7 @@ describe('metrics and worker probes', () => {
       'webim_breaker_state gauge',
       'webim_breaker_transitions_total counter',
       'bullmq_queue_jobs gauge',
+      'bullmq_queue_paused gauge',
       'webim_workers_alive gauge',
     ]) {
       expect(text).toContain(`# TYPE ${family}\n`);
@@ -56,6 +57,7 @@ describe('metrics and worker probes', () => {
     const scrape = new Scrape(text);
     expect(scrape.value('webim_workers_alive')).toBe(1);
     expect(scrape.has('bullmq_queue_jobs')).toBe(true);
+    expect(scrape.value('bullmq_queue_paused', { queue: 'webim-turns' })).toBe(0);
     expect(scrape.value('bullmq_queue_jobs', { queue: 'webim-proactive', state: 'failed' })).toBe(
       0,
     );

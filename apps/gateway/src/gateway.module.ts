@@ -13,6 +13,7 @@ import { RedisClientsModule } from '@app/redis';
 import { AgentsModule } from './agents/agents.module';
 import { AdminAuthMiddleware } from './auth/admin-auth.middleware';
 import { QUEUE_BOARD_ROUTE } from './auth/queue-board-auth';
+import { queueBoardWrites } from './auth/queue-board-writes';
 import { ChannelsModule } from './channels/channels.module';
 import { ChatsModule } from './chats/chats.module';
 import { ChatEventsModule } from './events/chat-events.module';
@@ -22,6 +23,19 @@ import { StrictValidationPipe } from './http/strict-validation.pipe';
 import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
 import type { TurnDispatcherClass } from './turns/turns.module';
 import { WebhookModule } from './webhook/webhook.module';
+
+// The board only reads, but for retrying failed proactive jobs (queueBoardWrites enforces it;
+// these options make the page offer no other action). A paused, cleaned or obliterated turns
+// queue hands every chat off, and a job added by hand makes the bot say whatever it holds.
+const TURN_QUEUE_ON_BOARD = {
+  readOnlyMode: true,
+  description: 'Read-only: each job is a Webim request waiting for its answer',
+};
+const PROACTIVE_QUEUE_ON_BOARD = {
+  allowRetries: true,
+  allowCompletedRetries: false, // read by the adapter, missing from its type
+  description: 'Timers and incoming requests. Read-only but for retrying failed jobs',
+};
 
 /** How an embedder changes the gateway. */
 export interface GatewayOptions {
@@ -47,10 +61,14 @@ export class GatewayModule implements NestModule {
           useFactory: (env: GatewayEnv) => [{ ttl: 60_000, limit: env.API_RATE_LIMIT_PER_MINUTE }],
         }),
         GatewayMetricsModule,
-        BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter }),
+        BullBoardModule.forRoot({
+          route: QUEUE_BOARD_ROUTE,
+          adapter: FastifyAdapter,
+          boardOptions: { handlerHooks: { before: queueBoardWrites([PROACTIVE_QUEUE]) } },
+        }),
         BullBoardModule.forFeature(
-          { name: TURN_QUEUE, adapter: BullMQAdapter },
-          { name: PROACTIVE_QUEUE, adapter: BullMQAdapter },
+          { name: TURN_QUEUE, adapter: BullMQAdapter, options: TURN_QUEUE_ON_BOARD },
+          { name: PROACTIVE_QUEUE, adapter: BullMQAdapter, options: PROACTIVE_QUEUE_ON_BOARD },
         ),
         WebhookModule.register(env, options.turnDispatcher),
         ChannelsModule,

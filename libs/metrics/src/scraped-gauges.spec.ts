@@ -1,5 +1,10 @@
 import { Registry } from 'prom-client';
-import { CountableQueue, queueJobsGauge, workersAliveGauge } from './scraped-gauges';
+import {
+  CountableQueue,
+  queueJobsGauge,
+  queuePausedGauge,
+  workersAliveGauge,
+} from './scraped-gauges';
 import { sample } from './spec-helpers';
 
 const queue = (name: string, counts: Record<string, number>): CountableQueue => ({
@@ -66,5 +71,24 @@ describe('gauges read from Redis on scrape', () => {
   it('reports the live workers', async () => {
     workersAliveGauge(registry, async () => 3);
     expect(await registry.metrics()).toContain('webim_workers_alive 3');
+  });
+
+  it('reports each queue as paused (1) or not (0), and nothing when Redis fails', async () => {
+    let paused = true;
+    let fail = false;
+    const pausable = (name: string, isPaused: () => boolean) => ({
+      name,
+      isPaused: async () => {
+        if (fail) throw new Error('Connection is closed.');
+        return isPaused();
+      },
+    });
+    queuePausedGauge(registry, [pausable('turns', () => paused), pausable('timers', () => false)]);
+    expect(await sample(registry, 'bullmq_queue_paused', { queue: 'turns' })).toBe(1);
+    expect(await sample(registry, 'bullmq_queue_paused', { queue: 'timers' })).toBe(0);
+    paused = false;
+    expect(await sample(registry, 'bullmq_queue_paused', { queue: 'turns' })).toBe(0);
+    fail = true;
+    expect(await registry.metrics()).not.toContain('bullmq_queue_paused{');
   });
 });

@@ -73,6 +73,37 @@ export function queueJobsGauge(
   );
 }
 
+/** What the paused gauge needs of a BullMQ queue. */
+export interface PausableQueue {
+  readonly name: string;
+  isPaused(): Promise<boolean>;
+}
+
+/**
+ * `bullmq_queue_paused{queue}`: 1 while a queue is paused (its jobs wait and no worker takes
+ * them), 0 otherwise, read from Redis at scrape time.
+ */
+export function queuePausedGauge(
+  registry: Registry,
+  queues: PausableQueue[],
+  { onError = () => undefined, timeoutMs = SCRAPE_TIMEOUT_MS }: ScrapeOptions = {},
+): Gauge<'queue'> {
+  return scrapedGauge(
+    registry,
+    {
+      name: 'bullmq_queue_paused',
+      help: 'Whether a BullMQ queue is paused (1) or not (0), read from Redis when scraped. A paused webim-turns queue hands every Webim request off after the reply budget.',
+      labelNames: ['queue'],
+    },
+    async () => {
+      const paused = await Promise.all(queues.map((q) => q.isPaused()));
+      return queues.map((queue, i): Sample<'queue'> => [{ queue: queue.name }, paused[i] ? 1 : 0]);
+    },
+    onError,
+    timeoutMs,
+  );
+}
+
 /** `webim_workers_alive`: worker processes whose heartbeat is recent, as GET /health/ready sees them. */
 export function workersAliveGauge(
   registry: Registry,

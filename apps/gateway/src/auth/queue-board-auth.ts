@@ -4,16 +4,29 @@ import { SecretMatcher } from './secret-matcher';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
 
+/** Whether a route pattern, as Fastify registered it, is one of the board's. */
+export function isQueueBoardRoute(routeUrl: string | undefined): boolean {
+  return (
+    routeUrl !== undefined &&
+    (routeUrl === QUEUE_BOARD_ROUTE || routeUrl.startsWith(`${QUEUE_BOARD_ROUTE}/`))
+  );
+}
+
 /**
  * Bull Board, and every asset and API path under it, behind HTTP Basic with the admin token as
  * the password (any user name), so that a browser can open it. A Fastify hook rather than Nest
  * middleware: Bull Board registers a whole Fastify plugin under the prefix, and middleware
  * bound to its route would leave the plugin's own paths open.
+ *
+ * The hook asks which route the router matched, never what the URL looks like: the router
+ * decodes percent-encoding and accepts the absolute form (`GET http://host/admin/queues`), so
+ * any test on the raw URL can be passed by a spelling that still reaches the board. A request
+ * that matches no route gets the router's 404 and no board content.
  */
 export function protectQueueBoard(fastify: FastifyInstance, adminToken: string): void {
   const password = new SecretMatcher(adminToken);
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (!request.url.startsWith(QUEUE_BOARD_ROUTE)) return done();
+    if (!isQueueBoardRoute(request.routeOptions.url)) return done();
     const presented = presentedSecret(request.headers.authorization, ['basic']);
     if (presented !== null && password.matches(presented)) return done();
     void reply

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CatalogStore, ChannelRecord } from '@app/catalog';
 import { GatewayEnv } from '@app/config';
 import { HeartbeatReader } from '@app/heartbeats';
+import { redactUrl } from '@app/logging';
 import { ChannelRegistry } from './channel-registry.service';
 
 export type ActivationCheckName = 'agent_trained' | 'webhook_registered' | 'address_accessible';
@@ -79,7 +80,7 @@ export class ActivationChecks {
   async addressAccessible(channel: ChannelRecord): Promise<ActivationCheck> {
     const url = this.registry.webhookUrl(channel);
     // The reason is shown to admins and may be logged: name the URL without its token.
-    const shown = url.slice(0, url.lastIndexOf('/') + 1) + '<token>';
+    const shown = redactUrl(url);
     const hint = this.env.PUBLIC_BASE_URL ? '' : ' (set PUBLIC_BASE_URL to the address Webim uses)';
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(ADDRESS_TIMEOUT_MS) });

@@ -3,11 +3,13 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import { COMMAND_REDIS, redisPingCheck } from '@app/redis';
+import { QueuesRunningIndicator } from './queues-running.indicator';
 import { WorkersAliveIndicator } from './workers-alive.indicator';
 
 /**
- * Kubernetes probes. Live: the process answers HTTP. Ready: it can do its job, so Redis answers
- * and at least one worker is alive; otherwise every Webim request would be handed off.
+ * Kubernetes probes. Live: the process answers HTTP. Ready: it can do its job, so Redis answers,
+ * at least one worker is alive and no queue is paused; otherwise every Webim request would be
+ * handed off (or no timer would fire).
  */
 @SkipThrottle()
 @Controller('health')
@@ -16,6 +18,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly workers: WorkersAliveIndicator,
+    private readonly queues: QueuesRunningIndicator,
     @Inject(COMMAND_REDIS) private readonly redis: Redis,
   ) {}
 
@@ -31,6 +34,7 @@ export class HealthController {
     return this.health.check([
       () => redisPingCheck(this.indicators, this.redis),
       () => this.workers.check(),
+      () => this.queues.check(),
     ]);
   }
 }

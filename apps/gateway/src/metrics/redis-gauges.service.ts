@@ -4,10 +4,11 @@ import type { Queue } from 'bullmq';
 import { Registry } from 'prom-client';
 import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 import { HeartbeatReader } from '@app/heartbeats';
-import { queueJobsGauge, workersAliveGauge } from '@app/metrics';
+import { queueJobsGauge, queuePausedGauge, workersAliveGauge } from '@app/metrics';
 
 /**
- * Gauges read from Redis at scrape time: the queues' backlog and the live workers. The gateway
+ * Gauges read from Redis at scrape time: the queues' backlog, whether they are paused, and the
+ * live workers. The gateway
  * reports them (not every worker) because they describe the whole installation, not a process.
  */
 @Injectable()
@@ -26,6 +27,7 @@ export class RedisGauges implements OnModuleInit {
     const onError = (metric: string, error: Error) =>
       this.logger.debug({ metric, err: error.message }, 'Could not read a gauge from Redis');
     queueJobsGauge(this.registry, [this.turns, this.proactive], { onError });
+    queuePausedGauge(this.registry, [this.turns, this.proactive], { onError });
     workersAliveGauge(this.registry, () => this.heartbeats.alive('workers'), { onError });
   }
 }
