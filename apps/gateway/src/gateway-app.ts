@@ -9,6 +9,7 @@ import { GatewayModule, GatewayOptions } from './gateway.module';
 import { serveApiDocs } from './http/api-docs';
 import { collectRoutes, configureFastify } from './http/fastify-setup';
 import { securityHeaders, skipSecurityHeadersOnWebhook } from './http/security-headers';
+import { serverOptions } from './http/server-options';
 
 /**
  * The gateway as a Nest application on Fastify, not yet listening, with all of its HTTP set-up:
@@ -22,7 +23,7 @@ export async function createGatewayApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.register(env, options),
-    new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT }),
+    new FastifyAdapter(serverOptions(env)),
     // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
     { bufferLogs: true, bodyParser: false },
   );
