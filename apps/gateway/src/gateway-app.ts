@@ -10,6 +10,7 @@ import { serveApiDocs } from './http/api-docs';
 import { collectRoutes, configureFastify } from './http/fastify-setup';
 import { securityHeaders, skipSecurityHeadersOnWebhook } from './http/security-headers';
 import { serverOptions } from './http/server-options';
+import { SignInLimiter } from './throttling/sign-in-limiter';
 
 /**
  * The gateway as a Nest application on Fastify, not yet listening, with all of its HTTP set-up:
@@ -38,7 +39,7 @@ export async function createGatewayApp(
   configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
   skipSecurityHeadersOnWebhook(fastify);
   await app.register(helmet, securityHeaders);
-  protectQueueBoard(fastify, env.ADMIN_TOKEN);
+  protectQueueBoard(fastify, env.ADMIN_TOKEN, app.get(SignInLimiter));
   serveApiDocs(app);
   return app;
 }

@@ -65,6 +65,14 @@ export class GatewayEnv extends SharedEnv {
   API_RATE_LIMIT_PER_MINUTE: number = 600;
 
   /**
+   * Wrong admin credentials (on /api/** and Bull Board) a client IP may present per minute;
+   * past them, every attempt of that client is refused with 429 until the minute ends.
+   */
+  @IsInt()
+  @Min(1)
+  API_AUTH_FAILURES_PER_MINUTE: number = 10;
+
+  /**
    * How long a client may take to send a whole request, headers and body; a connection still
    * sending after that gets 408 and is closed. Webim's requests arrive in milliseconds; the
    * bound is for agent sources (up to 1 MiB) sent over a slow link.

@@ -1,4 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { errorBody } from '../http/error-body';
+import type { SignInLimiter } from '../throttling/sign-in-limiter';
+import { TOO_MANY_SIGN_INS } from './admin-auth.middleware';
 import { presentedSecret } from './presented-secret';
 import { SecretMatcher } from './secret-matcher';
 
@@ -8,21 +11,35 @@ export const QUEUE_BOARD_ROUTE = '/admin/queues';
  * Bull Board, and every asset and API path under it, behind HTTP Basic with the admin token as
  * the password (any user name), so that a browser can open it. A Fastify hook rather than Nest
  * middleware: Bull Board registers a whole Fastify plugin under the prefix, and middleware
- * bound to its route would leave the plugin's own paths open.
+ * bound to its route would leave the plugin's own paths open. Wrong passwords count against
+ * the same limit as the API's wrong tokens (SignInLimiter).
  */
-export function protectQueueBoard(fastify: FastifyInstance, adminToken: string): void {
+export function protectQueueBoard(
+  fastify: FastifyInstance,
+  adminToken: string,
+  signIns: SignInLimiter,
+): void {
   const password = new SecretMatcher(adminToken);
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!request.url.startsWith(QUEUE_BOARD_ROUTE)) return done();
     const presented = presentedSecret(request.headers.authorization, ['basic']);
-    if (presented !== null && password.matches(presented)) return done();
-    void reply
-      .code(401)
-      .header('www-authenticate', 'Basic realm="Bull Board", charset="UTF-8"')
-      .send({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'Sign in with any user name and the admin token as password',
-      });
+    signIns.attempt(request.ip, presented, password).then((signIn) => {
+      if (signIn.outcome === 'accepted') return done();
+      if (signIn.outcome === 'locked-out') {
+        void reply
+          .code(429)
+          .header('retry-after', String(signIn.retryAfterSec))
+          .send(errorBody(429, TOO_MANY_SIGN_INS));
+        return;
+      }
+      void reply
+        .code(401)
+        .header('www-authenticate', 'Basic realm="Bull Board", charset="UTF-8"')
+        .send({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'Sign in with any user name and the admin token as password',
+        });
+    }, done);
   });
 }
