@@ -93,6 +93,25 @@ describe('failed sign-ins and the API rate limit', () => {
     expect((await get(url, bearer(stack.adminToken))).status).toBe(200);
   });
 
+  it('holds the bound when the guesses are all sent at once', async () => {
+    const url = `${stack.baseUrl}/api/channels`;
+    const answers = await Promise.all(Array.from({ length: 30 }, () => get(url, WRONG)));
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([
+      ...Array<number>(FAILURES).fill(401),
+      ...Array<number>(30 - FAILURES).fill(429),
+    ]);
+    expectLockedOut(await get(url, bearer(stack.adminToken)));
+  });
+
+  it('never holds back an admin whose requests are all sent at once', async () => {
+    const token = bearer(stack.adminToken);
+    const answers = await Promise.all(
+      Array.from({ length: 2 * FAILURES }, () => get(`${stack.baseUrl}/api/agents`, token)),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+  });
+
   it('counts wrong credentials on every route, on Bull Board and on every gateway together', async () => {
     expect((await get(`${stack.baseUrl}/api/channels`, WRONG)).status).toBe(401);
     expect((await get(`${stack.baseUrl}/api/agents/demo`, WRONG)).status).toBe(401);

@@ -12,15 +12,22 @@ export type SignIn =
   | { outcome: 'refused' }
   | { outcome: 'locked-out'; retryAfterSec: number };
 
+const ACCEPTED: SignIn = { outcome: 'accepted' };
 const REFUSED: SignIn = { outcome: 'refused' };
 
 /**
  * Admin sign-ins (the API's token, Bull Board's password) under a limit of failures per client
- * IP and minute, counted in Redis across every route and every gateway. A client past the limit
- * is refused until its minute ends, before what it presents is even compared, so the right
- * token does not get it in either: guessing gains nothing from going faster. A request that
- * presents no credentials guesses nothing and is not counted (a browser's first visit to the
- * docs or the board is one).
+ * IP and minute, counted in Redis across every route and every gateway. Past the limit a client
+ * is refused until its minute ends whatever it presents, so the right token does not get in
+ * either: guessing gains nothing from going faster. A request that presents no credentials
+ * guesses nothing and is not counted (a browser's first visit to the docs or the board is one).
+ *
+ * The bound holds however many guesses are in flight at once. What is presented is compared
+ * first, and the answer then takes exactly one Redis command, sent at once: a failure's count
+ * or a success's check of the count. Redis runs them in the order the requests arrived, so a
+ * right token that comes after N wrong ones is refused even if all were sent together; had the
+ * count been read before comparing, all of them would have read it before any failure was
+ * counted. A success counts nothing, so an admin's parallel requests are never held back.
  */
 @Injectable()
 export class SignInLimiter {
@@ -41,15 +48,16 @@ export class SignInLimiter {
   ): Promise<SignIn> {
     if (presented === null) return REFUSED;
     const key = `sign-in:${normalizeIp(clientIp ?? 'unknown')}`;
-    const failures = await this.counts.count(key);
-    if (failures.hits >= this.limit) {
+    if (secret.matches(presented)) {
+      const failures = await this.counts.count(key);
+      if (failures.hits < this.limit) return ACCEPTED;
       return {
         outcome: 'locked-out',
         retryAfterSec: Math.max(1, Math.ceil(failures.msLeft / 1000)),
       };
     }
-    if (secret.matches(presented)) return { outcome: 'accepted' };
-    await this.counts.increment(key, SIGN_IN_WINDOW_MS, this.limit, 0);
-    return REFUSED;
+    const failure = await this.counts.increment(key, SIGN_IN_WINDOW_MS, this.limit, 0);
+    if (!failure.isBlocked) return REFUSED;
+    return { outcome: 'locked-out', retryAfterSec: failure.timeToExpire };
   }
 }
