@@ -154,17 +154,26 @@ export class TestStack {
   ): Promise<StackProcess> {
     const name = `${app}-${++this.started}`;
     const logFile = join(this.logDir, `${name}.log`);
-    // Several workers on one machine: each serves its health and metrics on a port of its own.
-    const port = app === 'worker' ? await freePort() : this.port;
+    // Several processes on one machine: each worker serves its health and metrics on a port of
+    // its own, and each gateway after the first listens on one.
+    const port = app === 'worker' || this.gateway ? await freePort() : this.port;
     const env: NodeJS.ProcessEnv = {
       ...this.env,
-      ...(app === 'worker' ? { WORKER_HTTP_PORT: String(port) } : {}),
+      ...(app === 'worker' ? { WORKER_HTTP_PORT: String(port) } : { PORT: String(port) }),
       ...extraEnv,
     };
     for (const name of this.options.dotEnv ?? []) delete env[name];
     const script = join(DIST, app, 'main.js');
     const started = await this.launcher.startApp({ name, script, env, cwd: this.cwd, logFile });
     return new StackProcess(started, logFile, port);
+  }
+
+  /**
+   * Starts another gateway on the same Redis, on a port of its own, as a second replica behind
+   * a load balancer would be; stopped with the stack.
+   */
+  startGateway(): Promise<StackProcess> {
+    return this.spawn('gateway');
   }
 
   /** Starts one more worker; `env` is added to the stack's environment for it alone. */

@@ -8,8 +8,9 @@ import { protectQueueBoard } from './auth/queue-board-auth';
 import { GatewayModule, GatewayOptions } from './gateway.module';
 import { serveApiDocs } from './http/api-docs';
 import { collectRoutes, configureFastify } from './http/fastify-setup';
-import { ROUTER_OPTIONS } from './http/router-options';
 import { securityHeaders, skipSecurityHeadersOnWebhook } from './http/security-headers';
+import { serverOptions } from './http/server-options';
+import { SignInLimiter } from './throttling/sign-in-limiter';
 
 /**
  * The gateway as a Nest application on Fastify, not yet listening, with all of its HTTP set-up:
@@ -23,7 +24,7 @@ export async function createGatewayApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.register(env, options),
-    new FastifyAdapter({ bodyLimit: env.WEBHOOK_BODY_LIMIT, ...ROUTER_OPTIONS }),
+    new FastifyAdapter(serverOptions(env)),
     // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
     { bufferLogs: true, bodyParser: false },
   );
@@ -38,7 +39,7 @@ export async function createGatewayApp(
   configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);
   skipSecurityHeadersOnWebhook(fastify);
   await app.register(helmet, securityHeaders);
-  protectQueueBoard(fastify, env.ADMIN_TOKEN);
+  protectQueueBoard(fastify, env.ADMIN_TOKEN, app.get(SignInLimiter));
   serveApiDocs(app);
   return app;
 }

@@ -21,6 +21,9 @@ import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
+import { apiRateLimit } from './throttling/api-rate-limit';
+import { RedisThrottlerStorage } from './throttling/redis-throttler-storage';
+import { ThrottlingModule } from './throttling/throttling.module';
 import type { TurnDispatcherClass } from './turns/turns.module';
 import { WebhookModule } from './webhook/webhook.module';
 
@@ -56,9 +59,11 @@ export class GatewayModule implements NestModule {
         ConversationModule.forApp('gateway', 'fail-fast'),
         CatalogModule,
         HeartbeatModule,
+        ThrottlingModule,
         ThrottlerModule.forRootAsync({
-          inject: [GatewayEnv],
-          useFactory: (env: GatewayEnv) => [{ ttl: 60_000, limit: env.API_RATE_LIMIT_PER_MINUTE }],
+          imports: [ThrottlingModule],
+          inject: [GatewayEnv, RedisThrottlerStorage],
+          useFactory: apiRateLimit,
         }),
         GatewayMetricsModule,
         BullBoardModule.forRoot({
@@ -81,7 +86,7 @@ export class GatewayModule implements NestModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         // Management DTOs: unknown keys are an error, not silently dropped or stored.
         { provide: APP_PIPE, useClass: StrictValidationPipe },
-        // Rate limits every route but the webhook and health, which say @SkipThrottle.
+        // Rate limits every route but the webhook, health and metrics, which say @SkipThrottle.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
       ],
     };

@@ -64,6 +64,34 @@ export class GatewayEnv extends SharedEnv {
   @Min(1)
   API_RATE_LIMIT_PER_MINUTE: number = 600;
 
+  /**
+   * Wrong admin credentials (on /api/** and Bull Board) a client IP may present per minute;
+   * past them, every attempt of that client is refused with 429 until the minute ends.
+   */
+  @IsInt()
+  @Min(1)
+  API_AUTH_FAILURES_PER_MINUTE: number = 10;
+
+  /**
+   * How long a client may take to send a whole request, headers and body; a connection still
+   * sending after that gets 408 and is closed. Webim's requests arrive in milliseconds; the
+   * bound is for agent sources (up to 1 MiB) sent over a slow link.
+   */
+  @IsInt()
+  @Min(500)
+  @Max(300_000)
+  HTTP_REQUEST_TIMEOUT_MS: number = 10_000;
+
+  /**
+   * How long an idle keep-alive connection stays open after its last answer. Above the idle
+   * timeout of whatever sits in front (60 s for most load balancers), so that the gateway never
+   * closes a connection the other side is about to reuse.
+   */
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
+
   /** Base of the webhook URLs shown to admins, e.g. https://bots.example.com. */
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL' })

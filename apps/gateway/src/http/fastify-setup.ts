@@ -24,21 +24,25 @@ export function nestingDepth(value: unknown, limit: number): number {
 /**
  * Bodies whose Content-Type is missing or not JSON are still parsed as JSON: Webim's is not
  * documented, and refusing a valid body over a header would hand chats off for nothing.
+ * An empty body is no body, however it was framed: Fastify skips parsing when Content-Length
+ * says 0, but a chunked request (or one with a Content-Type) reaches the parser with nothing
+ * in it, and must get the answer a body-less request gets, not a JSON syntax error.
  * Parse errors, bodies over the limit and poisoned `__proto__` keys become 4xx HttpExceptions
  * that Nest routes through AllExceptionsFilter, like every other error.
  */
 export function configureFastify(fastify: FastifyInstance, bodyLimit: number): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser(['application/json', 'text/plain']);
-  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (request, body, done) =>
+  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
     parseJson(request, body as string, (error, value) => {
       if (error) return done(error, undefined);
       if (nestingDepth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
         return done(new BadRequestException(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
       }
       done(null, value);
-    }),
-  );
+    });
+  });
   // Agent sources (PUT /api/agents/:id) arrive as YAML text; the agent compiler parses them.
   fastify.addContentTypeParser(
     ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
