@@ -1,7 +1,7 @@
 import { appRoutes } from '@bull-board/api/dist/routes.js';
 import { Job, Worker } from 'bullmq';
-import { pathSpellings } from './support/path-spellings';
-import { RawResponse, rawHttp } from './support/raw-http';
+import { isRefusal, pathSpellings } from './support/path-spellings';
+import { rawHttp } from './support/raw-http';
 import { TestStack } from './support/test-stack';
 
 // Bull Board: every queue of the product, behind HTTP Basic (any user, the admin token).
@@ -14,15 +14,6 @@ const BOARD_ROUTES: [method: string, path: string][] = [
   ['PUT', '/admin/queues/api/queues/webim-turns/pause'],
   ['POST', '/admin/queues/api/queues/webim-proactive/add'],
 ];
-
-/**
- * 401 (the lock), 404 (no route), or the 400 Fastify gives a request line that HTTP itself does
- * not allow (a backslash first): never an answer from the board.
- */
-const refused = (response: RawResponse) =>
-  response.status === 401 ||
-  response.status === 404 ||
-  (response.status === 400 && response.body.includes('"message":"Client Error"'));
 
 /** Every route of the board's API that changes something, as the installed Bull Board has them. */
 const WRITE_ROUTES: [method: string, route: string][] = appRoutes.api.flatMap((r) =>
@@ -85,7 +76,7 @@ describe('Bull Board at /admin/queues', () => {
           ...(write ? { headers, body } : {}),
         });
         sent++;
-        if (!refused(response)) {
+        if (!isRefusal(response)) {
           answered.push(`${method} ${target} → ${response.status} ${response.body.slice(0, 80)}`);
         }
       }

@@ -1,3 +1,5 @@
+import type { RawResponse } from './raw-http';
+
 /**
  * Other ways to write a request target for `path` (e.g. `/admin/queues/api/queues`), as an
  * attacker would try them against a check that looks at the raw URL while the router matches a
@@ -69,4 +71,17 @@ export function pathSpellings(path: string, host: string): string[] {
     out.add(`${prefix}${prefix.endsWith('//') || prefix.endsWith('@') ? host : ''}${path}`);
   }
   return [...out];
+}
+
+/**
+ * What a locked route may answer a spelling without credentials: 401 (the lock), 404 (no
+ * route), or the 400 the gateway gives a request line HTTP itself does not allow (a backslash
+ * first). Never the route's own answer.
+ */
+export function isRefusal(response: RawResponse): boolean {
+  return (
+    response.status === 401 ||
+    response.status === 404 ||
+    (response.status === 400 && response.body.includes('"message":"Malformed HTTP request"'))
+  );
 }
