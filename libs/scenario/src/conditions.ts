@@ -1,5 +1,6 @@
 import { ScenarioError } from './errors';
 import type { RouteCase, VarCondition } from './model';
+import { PatternRefused, patternMatches } from './patterns';
 import type { Vars } from './vars';
 
 /** What the visitor sent, as a wait consumes it and routes match it. */
@@ -15,7 +16,7 @@ export function caseHolds(c: RouteCase, input: VisitorInput | undefined, vars: V
     const ids: unknown = c.button;
     if (input?.kind !== 'button' || !Array.isArray(ids) || !ids.includes(input.id)) return false;
   }
-  if (c.text !== undefined && (!input || !pattern(String(c.text)).test(input.text))) return false;
+  if (c.text !== undefined && (!input || !pattern(String(c.text), input.text))) return false;
   if (c.if !== undefined) {
     const tests: unknown = c.if;
     if (!Array.isArray(tests) || !tests.every((test: VarCondition) => conditionHolds(test, vars)))
@@ -35,7 +36,7 @@ const TESTS: { readonly [K in Operator]-?: (value: string, operand: unknown) => 
   gt: (value, operand) => compare(value, operand, (a, b) => a > b),
   gte: (value, operand) => compare(value, operand, (a, b) => a >= b),
   contains: (value, operand) => value.toLowerCase().includes(String(operand).toLowerCase()),
-  matches: (value, operand) => pattern(String(operand)).test(value),
+  matches: (value, operand) => pattern(String(operand), value),
   set: (value, operand) => (value !== '') === (operand === true),
 };
 const OPERATORS = Object.keys(TESTS) as Operator[];
@@ -69,20 +70,11 @@ function compare(value: string, operand: unknown, holds: (a: number, b: number) 
   return a !== undefined && b !== undefined && Number.isFinite(b) && holds(a, b);
 }
 
-// Agents are compiled once per version but routes run on every turn, so keep their regexps.
-const PATTERNS = new Map<string, RegExp>();
-const MAX_PATTERNS = 1000;
-
-function pattern(source: string): RegExp {
-  let compiled = PATTERNS.get(source);
-  if (!compiled) {
-    try {
-      compiled = new RegExp(source, 'iu');
-    } catch (error) {
-      throw new ScenarioError('invalid_agent', `invalid pattern: ${(error as Error).message}`);
-    }
-    if (PATTERNS.size >= MAX_PATTERNS) PATTERNS.clear();
-    PATTERNS.set(source, compiled);
+function pattern(source: string, text: string): boolean {
+  try {
+    return patternMatches(source, text);
+  } catch (error) {
+    if (!(error instanceof PatternRefused)) throw error;
+    throw new ScenarioError('invalid_agent', `invalid pattern: ${error.message}`);
   }
-  return compiled;
 }

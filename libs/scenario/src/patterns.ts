@@ -1,0 +1,91 @@
+import { RE2JS, RE2JSException } from 're2js';
+import { PatternRefused, toRe2Syntax } from './pattern-dialect';
+
+export { PatternRefused } from './pattern-dialect';
+
+/**
+ * The one place where route `text` patterns and the `matches` operator are compiled and run.
+ * Agents and visitor messages are untrusted, so matching must cost time linear in the text:
+ * patterns run on RE2 (re2js, pure JavaScript), never on the backtracking RegExp engine.
+ * The agent compiler calls `compilePattern`, turns call `patternMatches`: what compiles runs.
+ */
+
+/** Longest pattern source, so that compiling an agent's patterns stays cheap too. */
+export const MAX_PATTERN_LENGTH = 2_000;
+/**
+ * Largest compiled program. Matching time grows with the program (RE2 builds its automaton from
+ * it as the text is read): at 500 instructions one match costs below 100 ms whatever the text,
+ * at 2,000 it costs up to a second. Agents' patterns (keywords, numbers, phone formats) compile to
+ * a few dozen to a few hundred; a repetition like `\p{L}{400}` alone compiles to 400.
+ */
+export const MAX_PATTERN_INSTRUCTIONS = 500;
+/**
+ * A longer text matches no pattern (visitor messages are far shorter). Not cut to this length:
+ * a cut text could match an anchored pattern such as `^\d{6}$` that the whole text does not.
+ */
+export const MAX_MATCHED_LENGTH = 10_000;
+
+const FLAGS = RE2JS.CASE_INSENSITIVE;
+const COMPILED = new Map<string, RE2JS>();
+const MAX_CACHED = 1_000;
+
+/** The pattern compiled for matching; throws PatternRefused saying what to write instead. */
+export function compilePattern(source: string): RE2JS {
+  const cached = COMPILED.get(source);
+  if (cached) return cached;
+  const compiled = compile(source);
+  if (COMPILED.size >= MAX_CACHED) COMPILED.clear();
+  COMPILED.set(source, compiled);
+  return compiled;
+}
+
+/** Whether the pattern matches anywhere in `text`, case-insensitively, in linear time. */
+export function patternMatches(source: string, text: string): boolean {
+  const compiled = compilePattern(source);
+  return text.length <= MAX_MATCHED_LENGTH && compiled.test(text);
+}
+
+function compile(source: string): RE2JS {
+  if (source.length > MAX_PATTERN_LENGTH) {
+    throw new PatternRefused(
+      `the pattern is ${source.length} characters long, more than ${MAX_PATTERN_LENGTH}; split it into several cases`,
+    );
+  }
+  // The authors' syntax is JavaScript's: anything RegExp refuses is refused with its message.
+  try {
+    new RegExp(source, 'iu');
+  } catch (error) {
+    throw new PatternRefused(
+      `${(error as Error).message}; escape characters like ( ) [ ] { } . * + ? | \\ with a backslash to match them literally`,
+    );
+  }
+  const compiled = re2(toRe2Syntax(source, knownProperty));
+  const size = (compiled.re2().prog as { numInst(): number }).numInst();
+  if (size > MAX_PATTERN_INSTRUCTIONS) {
+    throw new PatternRefused(
+      `the pattern is too large to match quickly (${size} instructions, at most ${MAX_PATTERN_INSTRUCTIONS}); split it into several cases or use smaller repetition counts`,
+    );
+  }
+  return compiled;
+}
+
+function re2(syntax: string): RE2JS {
+  try {
+    return RE2JS.compile(syntax, FLAGS);
+  } catch (error) {
+    if (!(error instanceof RE2JSException)) throw error;
+    const hint = error.message.includes('repeat count')
+      ? 'a repetition count is at most 1000, and nested repetitions multiply (so (a{100}){20} is too many)'
+      : 'write it without that part';
+    throw new PatternRefused(`RE2 cannot run this pattern (${error.message}); ${hint}`);
+  }
+}
+
+function knownProperty(name: string): boolean {
+  try {
+    RE2JS.compile(`\\p{${name}}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
