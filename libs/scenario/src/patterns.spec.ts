@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import {
   compilePattern,
+  MAX_KEPT_AUTOMATON_BYTES,
   MAX_MATCHED_LENGTH,
   MAX_PATTERN_LENGTH,
   PatternRefused,
@@ -154,5 +155,28 @@ describe('patternMatches', () => {
     expect(patternMatches('help$', longest)).toBe(true);
     expect(patternMatches('help', `${longest}y`)).toBe(false);
     expect(patternMatches('^x+$', `${'x'.repeat(MAX_MATCHED_LENGTH)}y`)).toBe(false);
+  });
+});
+
+describe('memory', () => {
+  type Holder = { lazyDFA: { maxMem: number; memBudget: number } | null };
+  const automaton = (pattern: string) =>
+    (compilePattern(pattern).re2() as unknown as Holder).lazyDFA;
+
+  it('keeps the automaton of a typical pattern between matches', () => {
+    const pattern = 'operator|human|person|agent|оператор';
+    for (const text of ['hello', 'a person please', 'Оператор!']) patternMatches(pattern, text);
+    const kept = automaton(pattern);
+    expect(kept).not.toBeNull();
+    expect(kept!.maxMem - kept!.memBudget).toBeLessThan(MAX_KEPT_AUTOMATON_BYTES);
+  });
+
+  it(`drops an automaton past ${MAX_KEPT_AUTOMATON_BYTES} bytes after the match`, () => {
+    const pattern = '[аб]\\p{L}{480}x';
+    const text = Array.from({ length: 5000 }, (_, i) => ((i * 7919) % 3 === 0 ? 'а' : 'б')).join(
+      '',
+    );
+    expect(patternMatches(pattern, text)).toBe(false);
+    expect(automaton(pattern)).toBeNull();
   });
 });

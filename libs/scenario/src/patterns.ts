@@ -25,6 +25,13 @@ export const MAX_PATTERN_INSTRUCTIONS = 500;
  */
 export const MAX_MATCHED_LENGTH = 10_000;
 
+/**
+ * RE2 keeps the automaton it builds while reading texts, up to 8 MB a pattern: for the cached
+ * patterns that could add up to gigabytes. An automaton past this size is dropped after the
+ * match and built again as needed; typical patterns keep theirs (3–30 KB).
+ */
+export const MAX_KEPT_AUTOMATON_BYTES = 64 * 1024;
+
 const FLAGS = RE2JS.CASE_INSENSITIVE;
 const COMPILED = new Map<string, RE2JS>();
 const MAX_CACHED = 1_000;
@@ -42,7 +49,21 @@ export function compilePattern(source: string): RE2JS {
 /** Whether the pattern matches anywhere in `text`, case-insensitively, in linear time. */
 export function patternMatches(source: string, text: string): boolean {
   const compiled = compilePattern(source);
-  return text.length <= MAX_MATCHED_LENGTH && compiled.test(text);
+  if (text.length > MAX_MATCHED_LENGTH) return false;
+  const matched = compiled.test(text);
+  dropLargeAutomaton(compiled);
+  return matched;
+}
+
+/** The part of re2js's RE2 that holds its lazily built automaton and what it has spent. */
+interface AutomatonHolder {
+  lazyDFA: { maxMem: number; memBudget: number } | null;
+}
+
+function dropLargeAutomaton(compiled: RE2JS): void {
+  const holder = compiled.re2() as unknown as AutomatonHolder;
+  const dfa = holder.lazyDFA;
+  if (dfa && dfa.maxMem - dfa.memBudget > MAX_KEPT_AUTOMATON_BYTES) holder.lazyDFA = null;
 }
 
 function compile(source: string): RE2JS {
