@@ -1,5 +1,7 @@
 import { caseHolds, conditionHolds } from './conditions';
 import { compileAgent } from './compile-agent';
+import { ScenarioError } from './errors';
+import { runTurn } from './run-turn';
 import { mergeVars } from './vars';
 import { onlyError, WEBIM, yaml } from './spec-helpers';
 
@@ -124,5 +126,47 @@ describe('patterns: what a linear engine cannot do is refused when the agent com
   it('compiles the patterns it accepts, so that what compiles runs', () => {
     expect(() => compileAgent(route('^\\s*(yes|да)\\b'), WEBIM)).not.toThrow();
     expect(() => compileAgent(condition('^\\s*\\d{6}\\s*$'), WEBIM)).not.toThrow();
+  });
+});
+
+describe('patterns: matching counts toward the turn’s step limit', () => {
+  // Each match is linear, but a loop may repeat one: a large pattern on a long text costs tens
+  // of milliseconds, so a thousand of them would hold a worker for seconds.
+  const looping = compileAgent(
+    yaml(
+      'start: a',
+      'branches:',
+      '  a:',
+      '    - wait: { save: x }',
+      '    - goto: spin',
+      '  spin:',
+      '    - route:',
+      `        - { if: { var: x, matches: '[аб]\\p{L}{480}x' }, goto: b }`,
+      '        - { goto: spin }',
+      '  b:',
+      '    - end: true',
+    ),
+    WEBIM,
+  ).agent;
+  const state = {
+    v: 1 as const,
+    status: 'waiting' as const,
+    branch: 'a',
+    step: 0,
+    vars: {},
+    turns: 1,
+  };
+  const turn = (text: string) =>
+    runTurn(looping, state, { kind: 'text', text, vars: {} }, { maxSteps: 1000 });
+
+  it('stops a loop of costly matches early, as a step limit', () => {
+    const long = 'аб'.repeat(2500);
+    expect(() => turn(long)).toThrow(ScenarioError);
+    expect(() => turn(long)).toThrow(/pattern matches count as steps/);
+  });
+
+  it('counts a typical match as nothing more than its step', () => {
+    expect(() => turn('short')).toThrow(/more than 1000 steps/);
+    expect(() => turn('short')).not.toThrow(/pattern matches/);
   });
 });

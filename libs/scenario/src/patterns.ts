@@ -27,17 +27,23 @@ export const MAX_MATCHED_LENGTH = 10_000;
 
 /**
  * RE2 keeps the automaton it builds while reading texts, up to 8 MB a pattern: for the cached
- * patterns that could add up to gigabytes. An automaton past this size is dropped after the
- * match and built again as needed; typical patterns keep theirs (3–30 KB).
+ * patterns that could add up to gigabytes. The states of an automaton past this size are
+ * dropped after the match and built again as needed; typical patterns keep theirs (3–30 KB).
  */
 export const MAX_KEPT_AUTOMATON_BYTES = 64 * 1024;
 
 const FLAGS = RE2JS.CASE_INSENSITIVE;
-const COMPILED = new Map<string, RE2JS>();
+/** A pattern ready to match, with its size in RE2 instructions. */
+export interface CompiledPattern {
+  matcher: RE2JS;
+  instructions: number;
+}
+
+const COMPILED = new Map<string, CompiledPattern>();
 const MAX_CACHED = 1_000;
 
 /** The pattern compiled for matching; throws PatternRefused saying what to write instead. */
-export function compilePattern(source: string): RE2JS {
+export function compilePattern(source: string): CompiledPattern {
   const cached = COMPILED.get(source);
   if (cached) return cached;
   const compiled = compile(source);
@@ -46,27 +52,35 @@ export function compilePattern(source: string): RE2JS {
   return compiled;
 }
 
-/** Whether the pattern matches anywhere in `text`, case-insensitively, in linear time. */
-export function patternMatches(source: string, text: string): boolean {
-  const compiled = compilePattern(source);
+/**
+ * Whether the pattern matches anywhere in `text`, case-insensitively, in linear time. `charge`
+ * is told what the match may have cost: the pattern's instructions × the text's characters.
+ */
+export function patternMatches(
+  source: string,
+  text: string,
+  charge: (cost: number) => void = () => undefined,
+): boolean {
+  const { matcher, instructions } = compilePattern(source);
   if (text.length > MAX_MATCHED_LENGTH) return false;
-  const matched = compiled.test(text);
-  dropLargeAutomaton(compiled);
+  charge(instructions * text.length);
+  const matched = matcher.test(text);
+  dropLargeAutomaton(matcher);
   return matched;
 }
 
-/** The part of re2js's RE2 that holds its lazily built automaton and what it has spent. */
+/** The part of re2js's RE2 that holds the states of its automaton and what they cost. */
 interface AutomatonHolder {
-  lazyDFA: { maxMem: number; memBudget: number } | null;
+  lazyDFA: { stateBudget: number; memBudget: number; clearCache(): void } | null;
 }
 
+/** Only the states go: the rest of the automaton (its character classes) is costly to build. */
 function dropLargeAutomaton(compiled: RE2JS): void {
-  const holder = compiled.re2() as unknown as AutomatonHolder;
-  const dfa = holder.lazyDFA;
-  if (dfa && dfa.maxMem - dfa.memBudget > MAX_KEPT_AUTOMATON_BYTES) holder.lazyDFA = null;
+  const dfa = (compiled.re2() as unknown as AutomatonHolder).lazyDFA;
+  if (dfa && dfa.stateBudget - dfa.memBudget > MAX_KEPT_AUTOMATON_BYTES) dfa.clearCache();
 }
 
-function compile(source: string): RE2JS {
+function compile(source: string): CompiledPattern {
   if (source.length > MAX_PATTERN_LENGTH) {
     throw new PatternRefused(
       `the pattern is ${source.length} characters long, more than ${MAX_PATTERN_LENGTH}; split it into several cases`,
@@ -80,14 +94,14 @@ function compile(source: string): RE2JS {
       `${(error as Error).message}; escape characters like ( ) [ ] { } . * + ? | \\ with a backslash to match them literally`,
     );
   }
-  const compiled = re2(toRe2Syntax(source, knownProperty));
-  const size = (compiled.re2().prog as { numInst(): number }).numInst();
-  if (size > MAX_PATTERN_INSTRUCTIONS) {
+  const matcher = re2(toRe2Syntax(source, knownProperty));
+  const instructions = (matcher.re2().prog as { numInst(): number }).numInst();
+  if (instructions > MAX_PATTERN_INSTRUCTIONS) {
     throw new PatternRefused(
-      `the pattern is too large to match quickly (${size} instructions, at most ${MAX_PATTERN_INSTRUCTIONS}); split it into several cases or use smaller repetition counts`,
+      `the pattern is too large to match quickly (${instructions} instructions, at most ${MAX_PATTERN_INSTRUCTIONS}); split it into several cases or use smaller repetition counts`,
     );
   }
-  return compiled;
+  return { matcher, instructions };
 }
 
 function re2(syntax: string): RE2JS {
