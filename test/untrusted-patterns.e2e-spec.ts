@@ -101,6 +101,7 @@ describe('patterns that would backtrack for ages', () => {
         `Training the agent took longer than ${TRAINING_LIMIT_MS} ms`,
       ) as string,
     });
+    await stack.gateway.waitForLog(/"agentId":"busy".*took longer than AGENT_TRAINING_TIMEOUT_MS/);
     // Probes answered all along, each promptly: the event loop was never held.
     expect(probes.length).toBeGreaterThan(5);
     expect(Math.max(...probes)).toBeLessThan(TRAINING_LIMIT_MS / 2);

@@ -69,7 +69,7 @@ class FakeCatalog {
 }
 
 /** The training thread's function, run on the spec's own thread. */
-const trainer = { train: (source: string) => Promise.resolve(train(source)) };
+const trainer = { train: (_agentId: string, source: string) => Promise.resolve(train(source)) };
 
 class FakeRegistry {
   readonly trained: [string, number][] = [];

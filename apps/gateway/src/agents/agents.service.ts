@@ -86,7 +86,7 @@ export class AgentsService {
 
   /** Stores the source as the agent's next version if it trains, and serves it here at once. */
   async train(agentId: string, source: string): Promise<TrainedAgent> {
-    const report = await this.trainer.train(source);
+    const report = await this.trainer.train(agentId, source);
     if (!report.trained) throw new AgentNotTrained(report);
     const passed = report.tests.filter((t) => t.passed).length;
     const stored = await this.catalog.putAgent(agentId, source, {

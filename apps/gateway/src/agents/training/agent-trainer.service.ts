@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, UnprocessableEntityException } from '@nestjs/common';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { GatewayEnv } from '@app/config';
@@ -25,6 +25,7 @@ export class AgentTrainingTimedOut extends UnprocessableEntityException {
  */
 @Injectable()
 export class AgentTrainer implements OnModuleDestroy {
+  private readonly logger = new Logger(AgentTrainer.name);
   private readonly pool: Piscina<string, TrainingVerdict>;
   private readonly limitMs: number;
 
@@ -40,13 +41,17 @@ export class AgentTrainer implements OnModuleDestroy {
   }
 
   /** The verdict on `source`; throws AgentTrainingTimedOut when it takes longer than the limit. */
-  async train(source: string): Promise<TrainingVerdict> {
+  async train(agentId: string, source: string): Promise<TrainingVerdict> {
     const signal = AbortSignal.timeout(this.limitMs);
     try {
       return await this.pool.run(source, { signal });
     } catch (error) {
-      if (signal.aborted) throw new AgentTrainingTimedOut(this.limitMs);
-      throw error;
+      if (!signal.aborted) throw error;
+      this.logger.warn(
+        { agentId, limitMs: this.limitMs, sourceBytes: Buffer.byteLength(source) },
+        'Agent training stopped: it took longer than AGENT_TRAINING_TIMEOUT_MS',
+      );
+      throw new AgentTrainingTimedOut(this.limitMs);
     }
   }
 
