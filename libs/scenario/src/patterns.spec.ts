@@ -30,6 +30,26 @@ function shippedPatterns(): string[] {
 
 /** Patterns as authors write them, including JavaScript spellings that RE2 writes otherwise. */
 const TYPICAL = [
+  // The patterns of this repository's specs and end-to-end agents.
+  '^hang$',
+  '^person$',
+  '^stop$',
+  'no|nope',
+  '^x',
+  'b$',
+  'coffee|espresso',
+  '^пока$',
+  '^yes$',
+  '.*',
+  '\\p{L}+|привет',
+  '^\\d+$',
+  '^\\d{6}$',
+  '^a',
+  '^g',
+  'abc',
+  '^n',
+  '^vip$',
+  '^y',
   'price|cost|стоимость|цена',
   '^\\s*(да|ага|конечно|yes)\\b',
   '^\\+?7\\d{10}$',
