@@ -66,8 +66,8 @@ const boundaries = [
     rules: restrictImports([
       ...libraryBounds('scenario'),
       forbid(
-        '^(?!\\.{1,2}/|yaml$)',
-        'libs/scenario is the pure, channel-neutral interpreter: it imports its own files and yaml only. No I/O (ioredis, bullmq, @nestjs/*, node:fs, node:net, node:http, fastify...), no other library, no channel specifics such as @app/webim-protocol: the apps pass in what it needs.',
+        '^(?!\\.{1,2}/|yaml$|re2js$)',
+        'libs/scenario is the pure, channel-neutral interpreter: it imports its own files, yaml and re2js (its linear-time pattern matcher) only. No I/O (ioredis, bullmq, @nestjs/*, node:fs, node:net, node:http, fastify...), no other library, no channel specifics such as @app/webim-protocol: the apps pass in what it needs.',
       ),
     ]),
   },

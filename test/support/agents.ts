@@ -54,3 +54,61 @@ export function expectOneAtATime(answers: WebimExchange[]): string[] {
   });
   return byLength;
 }
+
+/**
+ * Routes on a pattern that takes a backtracking engine exponential time on a text of word
+ * characters followed by something else: `^(\w+\s?)+$` on "aaaa…a!". Its test sends such a text.
+ */
+export const WORDS_AGENT = `
+start: welcome
+branches:
+  welcome:
+    - say: "ready"
+    - wait: {}
+    - route:
+        - { text: '^(\\w+\\s?)+$', goto: words }
+        - { goto: other }
+  words:
+    - say: "only words"
+    - goto: welcome
+  other:
+    - say: "not only words"
+    - goto: welcome
+tests:
+  - name: words and more
+    conversation:
+      - new_chat: {}
+        bot: ["ready"]
+      - say: "hello there"
+        bot: ["only words", "ready"]
+      - say: "${'a'.repeat(40)}!"
+        bot: ["not only words", "ready"]
+`;
+
+/**
+ * An agent with `tests` tests of `exchanges` exchanges each (the same conversation, by a YAML
+ * alias, so the source stays small), every exchange matching a pattern: training work that
+ * grows with the product. 900 × 300 takes seconds; 10 × 10, milliseconds.
+ */
+export function manyTestsAgent(tests: number, exchanges: number): string {
+  const exchange = (i: number) => `      - { say: "hello there ${i}", bot: [ok] }`;
+  return [
+    'start: a',
+    'branches:',
+    '  a:',
+    '    - wait: {}',
+    '    - route:',
+    "        - { text: '^(\\w+\\s?)+$', goto: b }",
+    '        - { goto: b }',
+    '  b:',
+    '    - say: ok',
+    '    - goto: a',
+    'tests:',
+    '  - name: t0',
+    '    conversation: &talk',
+    '      - new_chat: {}',
+    ...Array.from({ length: exchanges }, (_, i) => exchange(i)),
+    ...Array.from({ length: tests - 1 }, (_, i) => `  - { name: t${i + 1}, conversation: *talk }`),
+    '',
+  ].join('\n');
+}

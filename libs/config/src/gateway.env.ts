@@ -144,6 +144,15 @@ export class GatewayEnv extends SharedEnv {
   @Max(16 * 1024 * 1024)
   WEBHOOK_BODY_LIMIT: number = 256 * 1024;
 
+  /**
+   * How long compiling an agent and running its tests may take (on a worker thread) before
+   * PUT /api/agents/:id is refused with 422 and the thread is stopped.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  AGENT_TRAINING_TIMEOUT_MS: number = 10_000;
+
   /** Finished turn jobs kept for Bull Board, by age and count. */
   @IsInt()
   @Min(1)

@@ -1,6 +1,7 @@
 import { isScalar, isSeq } from 'yaml';
 import type { Node, Scalar } from 'yaml';
 import type { CompileContext } from './compile-context';
+import { compilePattern, PatternRefused } from './patterns';
 
 /** Variable names are also template names, so they share the `{{ name }}` syntax. */
 export const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -233,7 +234,10 @@ export function describe(node: Node | null): string {
   return isSeq(node) ? 'a list' : 'a mapping';
 }
 
-/** A regular expression, compiled with the flags the runtime uses, so what compiles here runs there. */
+/**
+ * A pattern, compiled by the matcher that runs it (so what compiles here runs there); a pattern
+ * it refuses is reported at the pattern's node, with where in the pattern and what to write.
+ */
 export function readPattern(
   ctx: CompileContext,
   node: Node | null,
@@ -243,14 +247,11 @@ export function readPattern(
   const pattern = readNonEmptyString(ctx, node, path, hint);
   if (pattern === undefined) return undefined;
   try {
-    new RegExp(pattern, 'iu');
+    compilePattern(pattern);
     return pattern;
   } catch (error) {
-    ctx.error(
-      node,
-      path,
-      `${(error as Error).message}; escape characters like ( ) [ ] { } . * + ? | \\ with a backslash to match them literally`,
-    );
+    if (!(error instanceof PatternRefused)) throw error;
+    ctx.error(node, path, error.message);
     return undefined;
   }
 }

@@ -1,24 +1,39 @@
 import { ScenarioError } from './errors';
 import type { RouteCase, VarCondition } from './model';
+import { PatternRefused, patternMatches } from './patterns';
 import type { Vars } from './vars';
 
 /** What the visitor sent, as a wait consumes it and routes match it. */
 export type VisitorInput =
   { kind: 'text'; text: string } | { kind: 'button'; id: string; text: string };
 
+/** Told what each pattern match may have cost (see patternMatches), to bound a turn's work. */
+export type ChargeMatch = (cost: number) => void;
+
+const FREE: ChargeMatch = () => undefined;
+
 /**
  * Whether a route case holds: every condition it has must (a case without any is the else).
  * `button` and `text` need an input consumed in this turn; `if` looks only at the variables.
  */
-export function caseHolds(c: RouteCase, input: VisitorInput | undefined, vars: Vars): boolean {
+export function caseHolds(
+  c: RouteCase,
+  input: VisitorInput | undefined,
+  vars: Vars,
+  charge: ChargeMatch = FREE,
+): boolean {
   if (c.button !== undefined) {
     const ids: unknown = c.button;
     if (input?.kind !== 'button' || !Array.isArray(ids) || !ids.includes(input.id)) return false;
   }
-  if (c.text !== undefined && (!input || !pattern(String(c.text)).test(input.text))) return false;
+  if (c.text !== undefined && (!input || !pattern(String(c.text), input.text, charge)))
+    return false;
   if (c.if !== undefined) {
     const tests: unknown = c.if;
-    if (!Array.isArray(tests) || !tests.every((test: VarCondition) => conditionHolds(test, vars)))
+    if (
+      !Array.isArray(tests) ||
+      !tests.every((test: VarCondition) => conditionHolds(test, vars, charge))
+    )
       return false;
   }
   return true;
@@ -27,7 +42,9 @@ export function caseHolds(c: RouteCase, input: VisitorInput | undefined, vars: V
 type Operator = Exclude<keyof VarCondition, 'var'>;
 
 /** One test per operator; adding one to VarCondition fails to type-check until it is here. */
-const TESTS: { readonly [K in Operator]-?: (value: string, operand: unknown) => boolean } = {
+const TESTS: {
+  readonly [K in Operator]-?: (value: string, operand: unknown, charge: ChargeMatch) => boolean;
+} = {
   eq: (value, operand) => equal(value, String(operand)),
   ne: (value, operand) => !equal(value, String(operand)),
   lt: (value, operand) => compare(value, operand, (a, b) => a < b),
@@ -35,17 +52,21 @@ const TESTS: { readonly [K in Operator]-?: (value: string, operand: unknown) => 
   gt: (value, operand) => compare(value, operand, (a, b) => a > b),
   gte: (value, operand) => compare(value, operand, (a, b) => a >= b),
   contains: (value, operand) => value.toLowerCase().includes(String(operand).toLowerCase()),
-  matches: (value, operand) => pattern(String(operand)).test(value),
+  matches: (value, operand, charge) => pattern(String(operand), value, charge),
   set: (value, operand) => (value !== '') === (operand === true),
 };
 const OPERATORS = Object.keys(TESTS) as Operator[];
 
 /** An unset variable reads as ''. Only own properties count, as in templates. */
-export function conditionHolds(test: VarCondition, vars: Vars): boolean {
+export function conditionHolds(
+  test: VarCondition,
+  vars: Vars,
+  charge: ChargeMatch = FREE,
+): boolean {
   if (typeof test !== 'object' || test === null) return false;
   const name = String(test.var);
   const value = Object.hasOwn(vars, name) ? String(vars[name] ?? '') : '';
-  return OPERATORS.every((op) => test[op] === undefined || TESTS[op](value, test[op]));
+  return OPERATORS.every((op) => test[op] === undefined || TESTS[op](value, test[op], charge));
 }
 
 // Decimal numbers as people write them: 3, -2, 0.5, .5, 1e3; not "", "0x10" or "Infinity".
@@ -69,20 +90,11 @@ function compare(value: string, operand: unknown, holds: (a: number, b: number) 
   return a !== undefined && b !== undefined && Number.isFinite(b) && holds(a, b);
 }
 
-// Agents are compiled once per version but routes run on every turn, so keep their regexps.
-const PATTERNS = new Map<string, RegExp>();
-const MAX_PATTERNS = 1000;
-
-function pattern(source: string): RegExp {
-  let compiled = PATTERNS.get(source);
-  if (!compiled) {
-    try {
-      compiled = new RegExp(source, 'iu');
-    } catch (error) {
-      throw new ScenarioError('invalid_agent', `invalid pattern: ${(error as Error).message}`);
-    }
-    if (PATTERNS.size >= MAX_PATTERNS) PATTERNS.clear();
-    PATTERNS.set(source, compiled);
+function pattern(source: string, text: string, charge: ChargeMatch): boolean {
+  try {
+    return patternMatches(source, text, charge);
+  } catch (error) {
+    if (!(error instanceof PatternRefused)) throw error;
+    throw new ScenarioError('invalid_agent', `invalid pattern: ${error.message}`);
   }
-  return compiled;
 }

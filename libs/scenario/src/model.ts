@@ -13,7 +13,7 @@ export type BotMessage = { type: 'text'; text: string } | { type: 'keyboard'; bu
 /**
  * A test on a variable. Every operator present must hold. `eq`/`ne` compare as numbers when
  * both sides are numbers, else as strings; `lt`/`lte`/`gt`/`gte` hold only for numbers;
- * `contains` is case-insensitive; `matches` is a regular expression (flags `iu`); `set: true`
+ * `contains` is case-insensitive; `matches` is a pattern (see patterns.ts: JavaScript syntax, run by RE2); `set: true`
  * holds when the variable is set and not empty, `set: false` when it is not.
  */
 export interface VarCondition {

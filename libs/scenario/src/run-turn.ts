@@ -53,7 +53,8 @@
  *   { type: 'cancel_timer', name }; effects keep the order of the steps. `end` ends; `handoff`
  *   ends as `handed_off` and sets result.handoff. Falling off the end of a branch ends.
  * - Every step executed counts toward `steps`, including a wait that consumes the input and the
- *   wait that stops the turn. More than `opts.maxSteps` throws ScenarioError('step_limit').
+ *   wait that stops the turn, and so does a costly pattern match (MATCH_COST_PER_STEP). More
+ *   than `opts.maxSteps` throws ScenarioError('step_limit').
  *   A jump to a branch the agent lacks throws ScenarioError('unknown_branch'), a step the
  *   engine does not know ScenarioError('invalid_agent'); compiled agents never do that.
  *   `turns` counts the runTurn calls that ran in this conversation (a fresh one gets 1;
@@ -346,6 +347,26 @@ function count(turn: Turn, branch: string): void {
   }
 }
 
+/**
+ * A pattern match costs up to (pattern instructions × text characters); this much of it counts
+ * as one more step (about a millisecond at worst). Typical matches (a keyword list on a message)
+ * cost a few thousand and count nothing extra; a large pattern on a long text counts hundreds,
+ * so that a loop of matches stays within the step limit too.
+ */
+export const MATCH_COST_PER_STEP = 5_000;
+
+function chargeMatch(turn: Turn, cost: number): void {
+  const steps = Math.floor(cost / MATCH_COST_PER_STEP);
+  if (steps === 0) return;
+  turn.steps += steps;
+  if (turn.steps > turn.maxSteps) {
+    throw new ScenarioError(
+      'step_limit',
+      `the turn ran more than ${turn.maxSteps} steps, where pattern matches count as steps (one per ${MATCH_COST_PER_STEP} of pattern size × text length); a route matching a large pattern against a long text probably loops`,
+    );
+  }
+}
+
 function declaredTimer(turn: Turn, name: string, kind: string): TimerDeclaration {
   const timer = own<TimerDeclaration>(turn.agent.timers, name);
   if (!timer) throw new ScenarioError('invalid_agent', `${kind} names unknown timer "${name}"`);
@@ -382,7 +403,8 @@ const STEP_HANDLERS: { readonly [K in Step['kind']]: Handler<Extract<Step, { kin
     return NEXT;
   },
   route: (step, turn) => {
-    const match = step.cases.find((c) => caseHolds(c, turn.input, turn.vars));
+    const charge = (cost: number) => chargeMatch(turn, cost);
+    const match = step.cases.find((c) => caseHolds(c, turn.input, turn.vars, charge));
     return match ? { to: 'branch', branch: match.goto } : NEXT;
   },
   set: (step, turn) => {

@@ -9,6 +9,8 @@ import type {
 import type { ChannelRegistry } from '../channels/channel-registry.service';
 import { refusal } from '../http/spec-helpers';
 import { AgentNotTrained, AgentsService } from './agents.service';
+import train from './training/agent-training-thread';
+import type { AgentTrainer } from './training/agent-trainer.service';
 
 const GREETER = ['start: a', 'branches:', '  a:', '    - say: "Hi"', '    - wait: {}'];
 const source = (...lines: string[]) => [...GREETER, ...lines].join('\n') + '\n';
@@ -66,6 +68,9 @@ class FakeCatalog {
   }
 }
 
+/** The training thread's function, run on the spec's own thread. */
+const trainer = { train: (_agentId: string, source: string) => Promise.resolve(train(source)) };
+
 class FakeRegistry {
   readonly trained: [string, number][] = [];
 
@@ -85,6 +90,7 @@ describe('AgentsService', () => {
     agents = new AgentsService(
       catalog as unknown as CatalogStore,
       registry as unknown as ChannelRegistry,
+      trainer as unknown as AgentTrainer,
     );
   });
 

@@ -5,9 +5,10 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { AgentVersionRecord, CatalogStore } from '@app/catalog';
-import { trainAgent, TrainingReport } from '@app/scenario';
-import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
+import type { TrainingReport } from '@app/scenario';
 import { ChannelRegistry } from '../channels/channel-registry.service';
+import { AgentTrainer } from './training/agent-trainer.service';
+import type { TrainingVerdict } from './training/training-verdict';
 
 export interface AgentSummary {
   id: string;
@@ -36,7 +37,7 @@ export interface TrainedAgent {
 
 /** 422 with the compile errors or the failing tests: the source was refused, nothing stored. */
 export class AgentNotTrained extends UnprocessableEntityException {
-  constructor(report: TrainingReport) {
+  constructor(report: TrainingVerdict) {
     super({
       message:
         report.errors.length > 0
@@ -49,13 +50,15 @@ export class AgentNotTrained extends UnprocessableEntityException {
 
 /**
  * Agents are trained before they are stored: the source must compile and its own tests must
- * pass. A rejected source changes nothing, so channels keep serving the last trained version.
+ * pass, within AGENT_TRAINING_TIMEOUT_MS, on the trainer's thread. A rejected source changes
+ * nothing, so channels keep serving the last trained version.
  */
 @Injectable()
 export class AgentsService {
   constructor(
     private readonly catalog: CatalogStore,
     private readonly registry: ChannelRegistry,
+    private readonly trainer: AgentTrainer,
   ) {}
 
   async list(): Promise<AgentSummary[]> {
@@ -83,7 +86,7 @@ export class AgentsService {
 
   /** Stores the source as the agent's next version if it trains, and serves it here at once. */
   async train(agentId: string, source: string): Promise<TrainedAgent> {
-    const report = trainAgent(source, { channel: WEBIM_CHANNEL_VARIABLES });
+    const report = await this.trainer.train(agentId, source);
     if (!report.trained) throw new AgentNotTrained(report);
     const passed = report.tests.filter((t) => t.passed).length;
     const stored = await this.catalog.putAgent(agentId, source, {

@@ -1,0 +1,16 @@
+import { trainAgent } from '@app/scenario';
+import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
+import type { TrainingVerdict } from './training-verdict';
+
+/**
+ * The worker thread's side of training (AgentTrainer is the other): compile the source and run
+ * its tests, here rather than on the gateway's event loop. Built as a file of its own beside the
+ * gateway's main.js (see webpack.config.js); the compiled agent stays here, only the verdict is
+ * sent back.
+ */
+export default function train(source: string): TrainingVerdict {
+  const { trained, errors, warnings, tests } = trainAgent(source, {
+    channel: WEBIM_CHANNEL_VARIABLES,
+  });
+  return { trained, errors, warnings, tests };
+}

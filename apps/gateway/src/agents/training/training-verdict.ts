@@ -1,0 +1,4 @@
+import type { TrainingReport } from '@app/scenario';
+
+/** What training found, as it crosses from the training thread: the report without the agent. */
+export type TrainingVerdict = Omit<TrainingReport, 'agent'>;
