@@ -5,3 +5,4 @@ export * from './agent-cache.service';
 export * from './secret-box';
 export * from './secret-store';
 export * from './secret-resolver';
+export * from './mask-secrets';
