@@ -21,6 +21,7 @@ import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { StrictValidationPipe } from './http/strict-validation.pipe';
 import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { apiRateLimit } from './throttling/api-rate-limit';
 import { RedisThrottlerStorage } from './throttling/redis-throttler-storage';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -80,6 +81,7 @@ export class GatewayModule implements NestModule {
         AgentsModule,
         ChatEventsModule,
         ChatsModule,
+        SecretsModule,
         HealthModule,
       ],
       providers: [

@@ -46,8 +46,23 @@ export interface AgentRecord {
   tests?: unknown[];
 }
 
-/** Published on the config channel whenever a channel or agent changes. */
+/**
+ * A stored secret (an API key, a token) as anyone may see it: everything but its value, which
+ * is sealed in Redis, read only by the resolver of the process that sends it, and never shown.
+ */
+export interface SecretMetadata {
+  name: string;
+  description?: string;
+  /** Grows with every replacement. */
+  version: number;
+  /** Tells two values apart without revealing either (see SecretBox.fingerprint). */
+  fingerprint: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Published on the config channel whenever a channel, agent or secret changes. */
 export interface CatalogChange {
-  kind: 'channel' | 'agent';
+  kind: 'channel' | 'agent' | 'secret';
   id: string;
 }

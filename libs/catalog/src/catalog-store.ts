@@ -35,6 +35,11 @@ redis.call('SET', KEYS[1], ARGV[2])
 return 1
 `;
 
+/** The Pub/Sub channel every catalog writer announces its changes on (a CatalogChange). */
+export function catalogChangesChannel(prefix: string): string {
+  return `${prefix}:catalog:changes`;
+}
+
 type CatalogCommands = { wgSaveChannel(...args: (string | number)[]): Promise<number> };
 
 /** Channels and agents in Redis. Writers publish a CatalogChange so caches refresh at once. */
@@ -52,7 +57,7 @@ export class CatalogStore {
   }
 
   get changesChannel(): string {
-    return `${this.prefix}:catalog:changes`;
+    return catalogChangesChannel(this.prefix);
   }
 
   private channelKey(id: string): string {

@@ -3,3 +3,6 @@ export * from './catalog-store';
 export * from './catalog.module';
 export * from './agent-cache.service';
 export * from './secret-box';
+export * from './secret-store';
+export * from './secret-resolver';
+export * from './mask-secrets';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { parseSecretsKey, SecretBox } from './secret-box';
 
 describe('SecretBox', () => {
@@ -22,6 +22,24 @@ describe('SecretBox', () => {
     raw[raw.length - 1] ^= 1;
     expect(() => box.open(`v1.${raw.toString('base64url')}`, 'channel-1')).toThrow();
     expect(() => box.open('plain', 'channel-1')).toThrow('Not a sealed secret');
+  });
+});
+
+describe('SecretBox.fingerprint', () => {
+  const box = new SecretBox(randomBytes(32));
+
+  it('is the same for the same value, and differs for another value', () => {
+    expect(box.fingerprint('sk-live-123')).toBe(box.fingerprint('sk-live-123'));
+    expect(box.fingerprint('sk-live-123')).not.toBe(box.fingerprint('sk-live-124'));
+    expect(box.fingerprint('sk-live-123')).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('is keyed: no plain hash of the value, and another key gives another mark', () => {
+    const value = 'sk-live-123';
+    const plain = createHash('sha256').update(value).digest('hex');
+    expect(plain).not.toContain(box.fingerprint(value));
+    expect(new SecretBox(randomBytes(32)).fingerprint(value)).not.toBe(box.fingerprint(value));
+    expect(box.fingerprint(value)).not.toContain('123');
   });
 });
 

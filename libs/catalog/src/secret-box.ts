@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
@@ -15,13 +15,29 @@ export function parseSecretsKey(text: string): Buffer | null {
 }
 
 /**
- * Secrets at rest (Webim passwords), sealed with AES-256-GCM. The record id is the associated
+ * Secrets at rest (Webim passwords, stored API keys), sealed with AES-256-GCM. The record id is the associated
  * data, so a sealed value copied into another record does not open there. The format carries a
  * version so that the scheme (or the key) can change without guessing at old values.
  */
 export class SecretBox {
+  private readonly fingerprintKey: Buffer;
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('A SecretBox key is 32 bytes');
+    this.fingerprintKey = Buffer.from(hkdfSync('sha256', key, '', 'wg secret fingerprint', 32));
+  }
+
+  /**
+   * A short mark of a secret's value, for an admin to see whether a value changed or two
+   * secrets hold the same one. Keyed (an HMAC under a key derived from this box's): a plain hash
+   * of a short or guessable value could be reversed by trying candidates, and the last
+   * characters of a value are part of it. 48 bits: enough to tell values apart, not to find one.
+   */
+  fingerprint(plaintext: string): string {
+    return createHmac('sha256', this.fingerprintKey)
+      .update(plaintext, 'utf8')
+      .digest('hex')
+      .slice(0, 12);
   }
 
   seal(plaintext: string, recordId: string): string {

@@ -34,9 +34,9 @@ export class GatewayEnv extends SharedEnv {
   ADMIN_TOKEN?: string;
 
   /**
-   * Key that encrypts stored Webim passwords (AES-256-GCM): 32 random bytes as 64 hex digits or
-   * base64, e.g. `openssl rand -hex 32`. Required in production; generated for the process's
-   * lifetime in development, so passwords saved then do not survive a restart.
+   * Key that encrypts stored Webim passwords and secrets (AES-256-GCM): 32 random bytes as 64
+   * hex digits or base64, e.g. `openssl rand -hex 32`. Required in production; generated for the
+   * process's lifetime in development, so what is saved then does not survive a restart.
    */
   @ValidateIf((env: GatewayEnv) => env.NODE_ENV === 'production' || env.SECRETS_KEY !== undefined)
   @IsString({ message: 'is required when NODE_ENV=production' })

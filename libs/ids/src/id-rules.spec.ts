@@ -80,6 +80,37 @@ const cases: [IdKind, string, string, string | undefined][] = [
   ['name', 'letters, digits, _, . and -', 'order.shipped-2_x', undefined],
   ['name', '65 characters', 'n'.repeat(65), 'must be 1 to 64 characters'],
   ['name', 'a colon', 'a:b', 'may contain only letters, digits, "_", "." and "-"'],
+  // Names of stored secrets: identifiers a template can name.
+  ['secret', 'letters, digits and _', 'CRM_api_key2', undefined],
+  ['secret', 'one letter', 'k', undefined],
+  ['secret', '64 characters', 'K'.repeat(64), undefined],
+  ['secret', '65 characters', 'K'.repeat(65), 'must be 1 to 64 characters'],
+  ['secret', 'an empty string', '', 'must not be empty'],
+  [
+    'secret',
+    'a digit first',
+    '2fa',
+    'must start with a letter and contain only letters, digits and "_"',
+  ],
+  [
+    'secret',
+    'an underscore first',
+    '_key',
+    'must start with a letter and contain only letters, digits and "_"',
+  ],
+  [
+    'secret',
+    'a dash',
+    'api-key',
+    'must start with a letter and contain only letters, digits and "_"',
+  ],
+  [
+    'secret',
+    'a dot',
+    'api.key',
+    'must start with a letter and contain only letters, digits and "_"',
+  ],
+  ['secret', 'a lone surrogate', '\ud800', 'must be well-formed Unicode (no unpaired surrogate)'],
 ];
 
 describe('the id rule', () => {

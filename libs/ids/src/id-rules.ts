@@ -1,11 +1,11 @@
 // What a valid id of each kind is, wherever it arrives: Webim's chat and visitor ids in the
 // webhook's requests, channel and agent ids, chat ids and Idempotency-Keys on the management
-// API, timer and event names. Ids become parts of Redis keys, BullMQ job ids, URLs and log
+// API, timer and event names, names of stored secrets. Ids become parts of Redis keys, BullMQ job ids, URLs and log
 // lines, so every kind is bounded in characters and in bytes, and is well-formed Unicode: a
 // lone surrogate has no UTF-8 form, so Redis would store it as U+FFFD, which several ids share.
 
 /** The kinds of id, each with its rule. */
-export type IdKind = 'webim' | 'catalog' | 'idempotencyKey' | 'name';
+export type IdKind = 'webim' | 'catalog' | 'idempotencyKey' | 'name' | 'secret';
 
 export interface IdRule {
   /** Most characters (Unicode code points); an id has at least one. */
@@ -61,6 +61,15 @@ export const ID_RULES: Readonly<Record<IdKind, IdRule>> = {
     chars: /^[A-Za-z0-9_.-]*$/,
     charsProblem: 'may contain only letters, digits, "_", "." and "-"',
     description: '1 to 64 letters, digits, "_", "." and "-"',
+  }),
+  // Names of stored secrets (API keys, tokens): agents will name them inside templates, so a
+  // name is an identifier there too: a letter first, then letters, digits and "_".
+  secret: rule({
+    maxChars: 64,
+    maxBytes: 64,
+    chars: /^[A-Za-z][A-Za-z0-9_]*$/,
+    charsProblem: 'must start with a letter and contain only letters, digits and "_"',
+    description: '1 to 64 letters, digits and "_", starting with a letter',
   }),
 };
 

@@ -1,4 +1,5 @@
-import { redactUrl } from './redact';
+import pino from 'pino';
+import { REDACT_PATHS, redactUrl } from './redact';
 
 const TOKEN = 'WKFrRPH0Ig-ZOR5-U5TM4y3PHbh3u_Wb';
 const ADMIN = 'fSZpswSKb5LHA4qog58HeHIPUFfuOyn_';
@@ -89,5 +90,30 @@ describe('redactUrl', () => {
 
   it('writes control characters a decoded webhook path holds as escapes', () => {
     expect(redactUrl(`/webim%0A/demo/${TOKEN}`)).toBe('/webim%0A/demo/[redacted]');
+  });
+});
+
+describe('REDACT_PATHS', () => {
+  /** What a logger with the product's redaction writes for `object`. */
+  const written = (object: object) => {
+    const lines: string[] = [];
+    const logger = pino(
+      { redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+      { write: (line: string) => lines.push(line) },
+    );
+    logger.info(object, 'line');
+    return lines.join('');
+  };
+
+  it("redacts a stored secret's value at the top of a line or one level down", () => {
+    const secret = 'sk-live-never-logged';
+    expect(written({ value: secret })).not.toContain(secret);
+    expect(written({ body: { value: secret, name: 'CRM_KEY' } })).not.toContain(secret);
+    expect(written({ body: { value: secret, name: 'CRM_KEY' } })).toContain('CRM_KEY');
+  });
+
+  it('redacts passwords and tokens in fields', () => {
+    const line = written({ webim: { password: 'pw-1' }, channel: { token: 'tk-1' } });
+    expect(line).not.toMatch(/pw-1|tk-1/);
   });
 });

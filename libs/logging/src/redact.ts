@@ -120,4 +120,7 @@ export const REDACT_PATHS = [
   '*.password',
   '*.token',
   '*.adminToken',
+  // Stored secrets' values (PUT /api/secrets/:name), should a body or a field ever be logged.
+  'value',
+  '*.value',
 ];

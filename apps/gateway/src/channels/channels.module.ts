@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SecretBox } from '@app/catalog';
 import { InstanceIdModule } from '../turns/instance-id.module';
 import { ActivationChecks } from './activation-checks.service';
 import { ChannelLifecycle } from './channel-lifecycle.service';
@@ -12,6 +13,7 @@ import { secretBoxProvider } from './secret-box.provider';
   imports: [InstanceIdModule],
   controllers: [ChannelsController],
   providers: [ChannelRegistry, ChannelLifecycle, ActivationChecks, secretBoxProvider, DemoSeeder],
-  exports: [ChannelRegistry],
+  // The one SecretBox of the process: stored secrets are sealed with it as Webim passwords are.
+  exports: [ChannelRegistry, SecretBox],
 })
 export class ChannelsModule {}

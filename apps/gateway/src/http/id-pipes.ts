@@ -36,3 +36,9 @@ export class CatalogIdPipe extends IdRulePipe {
 export class ChatIdPipe extends IdRulePipe {
   protected readonly kind = 'webim';
 }
+
+/** Names of stored secrets in paths. */
+@Injectable()
+export class SecretNamePipe extends IdRulePipe {
+  protected readonly kind = 'secret';
+}
