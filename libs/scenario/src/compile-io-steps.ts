@@ -117,7 +117,14 @@ function readAwaiting(ctx: CompileContext, fields: Fields): AwaitingStep | undef
 }
 
 /** Warnings shared by both steps, about how long a visitor may be kept waiting. */
-function lintDeadline(ctx: CompileContext, fields: Fields, step: AwaitingStep, kind: string): void {
+function lintDeadline(
+  ctx: CompileContext,
+  node: Node | null,
+  path: string,
+  fields: Fields,
+  step: AwaitingStep,
+  kind: string,
+): void {
   if (step.detach) return;
   const timeout = fields.get('timeout');
   if (timeout && step.timeoutMs !== undefined && step.timeoutMs >= MAX_REPLY_BUDGET_MS)
@@ -128,8 +135,8 @@ function lintDeadline(ctx: CompileContext, fields: Fields, step: AwaitingStep, k
     );
   if (step.on.timeout === undefined)
     ctx.warning(
-      fields.get('on')?.keyNode ?? timeout?.keyNode ?? null,
-      timeout?.path ?? '',
+      fields.get('on')?.keyNode ?? node,
+      fields.get('on')?.path ?? path,
       `when this ${kind} runs out of time the chat is handed off (${kind}_timeout); add on: { timeout: <branch> } to answer the visitor yourself`,
     );
 }
@@ -408,7 +415,7 @@ export function compileCall({ value, path }: Entry, ctx: CompileContext): Step |
     else save = read;
   }
   if (!ok || !awaiting || !url) return undefined;
-  lintDeadline(ctx, fields, awaiting, 'call');
+  lintDeadline(ctx, value, path, fields, awaiting, 'call');
   const step: CallStep = { kind: 'call', ...awaiting, method, url, headers, save };
   if (body) step.body = body;
   return step;
@@ -554,7 +561,7 @@ export function compileLlm({ value, path }: Entry, ctx: CompileContext): Step | 
   const classify = classifyFields(ctx, fields, mode);
   if (classify === undefined) ok = false;
   if (!ok || !awaiting || !settings || prompt === undefined || !classify) return undefined;
-  lintDeadline(ctx, fields, awaiting, 'llm');
+  lintDeadline(ctx, value, path, fields, awaiting, 'llm');
   const step: LlmStep = { kind: 'llm', ...awaiting, mode, prompt, history, ...settings };
   if (system !== undefined) step.system = system;
   return { ...step, ...classify.fields };
