@@ -60,6 +60,12 @@
  *   `turns` counts the runTurn calls that ran in this conversation (a fresh one gets 1;
  *   ignored proactive inputs do not count).
  * - An ended state keeps the position where it ended (a branch's length when it fell off).
+ * - A `call` or `llm` step (counted as a step) stops the turn: result.await holds the rendered
+ *   request (see io-steps.ts) and the suspension that `resumeTurn` takes with its outcome;
+ *   result.state is positioned at the step with status `awaiting`. Nothing is sent here.
+ * - An agent whose llm steps read history (`agent.historyLimit`) keeps in `state.history` the
+ *   last that many messages: the visitor's inputs as waits take them, the bot's texts. Other
+ *   agents' states have no `history`, so their results are what they always were.
  */
 import { eventVarName } from './channel-variables';
 import { caseHolds } from './conditions';
@@ -309,8 +315,8 @@ export function resumeTurn(
   if (step.detach) {
     meta.deferHandoffTo = at;
   } else {
-    turn.messages = [...suspension.messages];
-    turn.effects = [...suspension.effects];
+    turn.messages = Array.isArray(suspension.messages) ? [...suspension.messages] : [];
+    turn.effects = Array.isArray(suspension.effects) ? [...suspension.effects] : [];
     turn.pauseMs = Number(suspension.pauseMs) || 0;
     if (suspension.deferHandoffTo) meta.deferHandoffTo = suspension.deferHandoffTo;
   }
