@@ -11,6 +11,7 @@ import {
   readNumber,
   readString,
   readVarName,
+  scalarText,
 } from './compile-values';
 import { parsePath } from './json-path';
 import type {
@@ -281,18 +282,19 @@ function readForm(ctx: CompileContext, entry: Entry): Record<string, string> | u
   const out = emptyVars();
   let ok = true;
   for (const field of ctx.entries(map, entry.path)) {
-    const value: unknown = isScalar(field.value) ? field.value.value : undefined;
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      out[field.key] = String(value);
-      ctx.useTemplate(field.value, field.path, String(value));
-    } else {
+    // Kept as written, like `set` values: `code: 007` sends "007".
+    const text = scalarText(field.value);
+    if (text === undefined) {
       ctx.error(
         field.value,
         field.path,
         `${describe(field.value)} is not a form value; write text`,
       );
       ok = false;
+      continue;
     }
+    out[field.key] = text;
+    ctx.useTemplate(field.value, field.path, text);
   }
   return ok ? out : undefined;
 }
