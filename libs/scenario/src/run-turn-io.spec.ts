@@ -320,6 +320,46 @@ describe('llm steps', () => {
   });
 });
 
+describe('suspension across the kinds of turn', () => {
+  const agent = compile(
+    'start: a',
+    'timers: { t: { after: 1m, goto: check } }',
+    'branches:',
+    '  a:',
+    "    - call: { url: 'https://shop.example.com/hello', on: { timeout: a } }",
+    '    - wait: { save: first }',
+    '    - say: "You said {{first}}"',
+    '    - start_timer: t',
+    '    - wait: {}',
+    '  check:',
+    '    - llm: { prompt: "Anything new?", on: { error: a } }',
+    '    - wait: {}',
+  );
+
+  it('keeps the visitor’s pending input for the wait after the step', () => {
+    const at = runTurn(agent, null, { kind: 'chat_started', vars: {}, text: 'hello' }, OPTS);
+    expect(at.await?.resume.pending).toEqual({ kind: 'text', text: 'hello' });
+    const result = resume(at, { kind: 'response', status: 200 }, agent);
+    expect(result.messages).toEqual([{ type: 'text', text: 'You said hello' }]);
+    expect(result.effects).toEqual([{ type: 'start_timer', name: 't', delayMs: 60000 }]);
+  });
+
+  it('defers a hand-off reached from a timer’s turn to the wait it interrupted', () => {
+    const started = runTurn(agent, null, { kind: 'chat_started', vars: {}, text: 'hi' }, OPTS);
+    const waiting = resume(started, { kind: 'response', status: 200 }, agent).state;
+    const at = runTurn(agent, waiting, { kind: 'timer', name: 't' }, OPTS);
+    expect(at.await?.request).toMatchObject({ kind: 'llm', detach: false });
+    const result = resume(at, { kind: 'timeout' }, agent);
+    expect(result.handoff).toBeNull();
+    expect(result.state).toMatchObject({
+      status: 'waiting',
+      branch: 'a',
+      step: 4,
+      pendingHandoff: 'llm_timeout',
+    });
+  });
+});
+
 describe('turns without call or llm steps', () => {
   it('keep their result and state as before: no history, no await', () => {
     const agent = compile('start: a', 'branches:', '  a:', '    - say: Hi', '    - wait: {}');
