@@ -174,6 +174,7 @@ timers:
   sec: { after: 604800s, goto: a }
   day: { after: 24h, goto: a }
 events: { order.shipped-v2: a }
+llm: { model: gpt-4o-mini, temperature: 0.2, max_tokens: 300, url: 'https://llm.example.com/v1', auth: { bearer: LLM_KEY } }
 branches:
   init:
     - set: { name: '{{channel_visitor_firstname}}' }
@@ -197,6 +198,20 @@ branches:
     - start_timer: nudge
     - cancel_timer: nudge
     - pause: 1500
+    - call:
+        method: post
+        url: 'https://shop.example.com/orders/{{answer}}?k={{secret.SHOP_KEY}}'
+        headers: { X-Shop: '{{ secret.SHOP_ID }}', X-Order: '{{answer}}' }
+        auth: { bearer: SHOP_TOKEN }
+        json: { id: '{{answer}}', n: [1, true, null, { a: b }] }
+        timeout: 2s
+        save: { code: status, all: body, state: body.order.status, first: 'body.items[0].name' }
+        on: { ok: a, error: a, timeout: a }
+    - call: { method: PUT, url: 'http://shop.example.com/x', form: { a: '{{answer}}', n: 1 }, timeout: 1500, then: later }
+    - call: { url: 'https://shop.example.com/x', on: {} }
+    - llm: { prompt: 'Hi {{answer}}', system: 'Be brief', history: 20, model: m, temperature: 2, max_tokens: 1, timeout: 3s, on: { timeout: a }, then: later }
+    - llm: { mode: reply, prompt: p }
+    - llm: { mode: classify, prompt: p, labels: [x, y], fallback: x, save: topic }
     - goto: a
     - handoff: true
     - handoff: visitor_asked
@@ -221,6 +236,8 @@ tests:
         bot: [42, 'Order {{x}}']
         handoff: callback_requested
       - new_chat: { phone: 79001234567 }
+      - say: x
+        returns: [{ status: 200, json: { a: [1] }, delay: 10ms }, { status: 404 }, { error: refused }, { timeout: true }, { text: hi, delay: 1 }, { label: x }, { error: 500 }]
       - event: { name: order.shipped-v2, data: { order-id: '1' } }
 `;
     expect(schemaErrors(full)).toEqual([]);
@@ -307,6 +324,48 @@ tests:
       `${minimal}timers:\n  t: { after: 30s, goto: welcome, repeat: true }\n`,
     ],
     ['a bad event name', `${minimal}events:\n  'order shipped': welcome\n`],
+    ['a call without url', 'start: a\nbranches:\n  a:\n    - call: { method: GET }\n'],
+    ['a call to ftp', "start: a\nbranches:\n  a:\n    - call: { url: 'ftp://a.io' }\n"],
+    [
+      'a call with a bad method',
+      "start: a\nbranches:\n  a:\n    - call: { url: 'https://a.io', method: FETCH }\n",
+    ],
+    [
+      'a call timeout over 60 s',
+      "start: a\nbranches:\n  a:\n    - call: { url: 'https://a.io', timeout: 61000 }\n",
+    ],
+    [
+      'a call save from nowhere',
+      "start: a\nbranches:\n  a:\n    - call: { url: 'https://a.io', save: { x: order.id } }\n",
+    ],
+    ['then: now', "start: a\nbranches:\n  a:\n    - call: { url: 'https://a.io', then: now }\n"],
+    [
+      'an unknown outcome',
+      "start: a\nbranches:\n  a:\n    - call: { url: 'https://a.io', on: { failed: a } }\n",
+    ],
+    [
+      'a secret value as bearer',
+      "start: a\nbranches:\n  a:\n    - call: { url: 'https://a.io', auth: { bearer: 'sk-1' } }\n",
+    ],
+    ['an llm without prompt', 'start: a\nbranches:\n  a:\n    - llm: { mode: reply }\n'],
+    ['an llm mode chat', 'start: a\nbranches:\n  a:\n    - llm: { prompt: p, mode: chat }\n'],
+    [
+      'an llm history over 20',
+      'start: a\nbranches:\n  a:\n    - llm: { prompt: p, history: 21 }\n',
+    ],
+    [
+      'one label',
+      'start: a\nbranches:\n  a:\n    - llm: { prompt: p, mode: classify, labels: [x], save: t }\n',
+    ],
+    ['an llm block with a key', `${minimal}llm: { key: x }\n`],
+    [
+      'a returns status over 599',
+      `${minimal}tests:\n  - name: t\n    conversation:\n      - { say: hi, returns: [{ status: 600 }] }\n`,
+    ],
+    [
+      'a returns with two outcomes',
+      `${minimal}tests:\n  - name: t\n    conversation:\n      - { say: hi, returns: [{ status: 200, text: x }] }\n`,
+    ],
     ['a bad variable name', `${minimal}variables:\n  2fa: on\n`],
     ['a test without conversation', `${minimal}tests:\n  - name: t\n`],
     ['a test without name', `${minimal}tests:\n  - conversation: [{ say: hi }]\n`],
@@ -357,7 +416,7 @@ tests:
   it('reports a mistake with its line and in words', () => {
     const source = 'start: a\nbranches:\n  a:\n    - say: Hi\n      goto: a\n';
     expect(schemaErrors(source)).toEqual([
-      'line 4 /branches/a/0: must have exactly one of the keys say, buttons, wait, route, set, goto, handoff, end, pause, file, start_timer, cancel_timer',
+      'line 4 /branches/a/0: must have exactly one of the keys say, buttons, wait, route, set, goto, handoff, end, pause, file, start_timer, cancel_timer, call, llm',
       'line 4 /branches/a/0: must NOT have more than 1 properties {"limit":1}',
     ]);
   });
@@ -384,6 +443,8 @@ tests:
     'file',
     'start_timer',
     'cancel_timer',
+    'call',
+    'llm',
   ];
   const TOP_LEVEL_KEYS = [
     'name',
@@ -394,9 +455,19 @@ tests:
     'events',
     'branches',
     'tests',
+    'llm',
   ];
   const INPUT_KEYS = ['new_chat', 'say', 'press', 'timer', 'event'];
-  const EXCHANGE_KEYS = [...INPUT_KEYS, 'bot', 'handoff'];
+  const EXCHANGE_KEYS = [...INPUT_KEYS, 'returns', 'bot', 'handoff'];
+  const AWAITING_KEYS = ['timeout', 'on', 'then'];
+  const CALL_KEYS = ['method', 'url', 'headers', 'auth', 'json', 'form', 'save', ...AWAITING_KEYS];
+  const LLM_STEP_KEYS = ['mode', 'prompt', 'system', 'history', 'labels', 'fallback', 'save'];
+  const LLM_SETTINGS = ['model', 'temperature', 'max_tokens'];
+  const LLM_KEYS = [...LLM_STEP_KEYS, ...LLM_SETTINGS, ...AWAITING_KEYS];
+  const LLM_BLOCK_KEYS = [...LLM_SETTINGS, 'url', 'auth'];
+  const stepProperties = (kind: string) =>
+    (schema.definitions.step.properties[kind] as { properties: Record<string, unknown> })
+      .properties;
   const CASE_KEYS = ['button', 'text', 'if', 'goto'];
   const CONDITION_KEYS = [
     'var',
@@ -417,6 +488,14 @@ tests:
     ['route case keys', schema.definitions.routeCase.properties, CASE_KEYS],
     ['condition operators', schema.definitions.condition.properties, CONDITION_KEYS],
     ['exchange keys', schema.definitions.exchange.properties, EXCHANGE_KEYS],
+    ['call keys', stepProperties('call'), CALL_KEYS],
+    ['llm step keys', stepProperties('llm'), LLM_KEYS],
+    [
+      'llm block keys',
+      (schema.properties.llm as { properties: object }).properties,
+      LLM_BLOCK_KEYS,
+    ],
+    ['outcomes', schema.definitions.ioOutcomes.properties, ['ok', 'error', 'timeout']],
   ])('has the keys of the compiler: %s', (_what, properties, keys) => {
     expect(Object.keys(properties).sort()).toEqual([...keys].sort());
   });

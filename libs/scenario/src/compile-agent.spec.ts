@@ -229,7 +229,7 @@ describe('compileAgent: document errors', () => {
     );
     expect(error).toMatchObject({ line: 2, column: 1 });
     expect(error.message).toMatch(
-      /allowed keys: name, start, on_chat_started, variables, timers, events, branches, tests$/,
+      /allowed keys: name, start, on_chat_started, variables, timers, events, branches, tests, llm$/,
     );
   });
 
@@ -330,7 +330,7 @@ describe('compileAgent: step errors', () => {
     const error = onlyError(withSteps('    - end: true', '    - sya: hi'), 'branches.a[1].sya');
     expect(error).toMatchObject({ line: 5, column: 7 });
     expect(error.message).toBe(
-      'unknown step "sya"; allowed steps: say, buttons, wait, route, set, goto, handoff, end, pause, file, start_timer, cancel_timer',
+      'unknown step "sya"; allowed steps: say, buttons, wait, route, set, goto, handoff, end, pause, file, start_timer, cancel_timer, call, llm',
     );
   });
 

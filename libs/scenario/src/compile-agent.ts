@@ -7,6 +7,7 @@ import { compileEvents, compileTimers, compileVariables } from './compile-declar
 import { emptyDraft } from './compile-draft';
 import type { Draft } from './compile-draft';
 import { checkBranchRef } from './compile-refs';
+import { compileLlmDefaults } from './compile-io-steps';
 import { compileStep } from './compile-steps';
 import { compileTests } from './compile-tests';
 import { readNonEmptyString, readString } from './compile-values';
@@ -53,6 +54,11 @@ const TOP_LEVEL: Readonly<Record<string, TopLevelKey>> = {
     compile: compileBranches,
   },
   tests: { compile: compileTests },
+  llm: {
+    compile: (entry, ctx, draft) => {
+      draft.llm = compileLlmDefaults(entry, ctx);
+    },
+  },
 };
 
 function readBranchName(ctx: CompileContext, node: Node | null, path: string, example: string) {
@@ -189,5 +195,12 @@ function build(draft: Draft, start: string): CompiledAgent {
   };
   if (draft.name !== undefined) agent.name = draft.name;
   if (draft.onChatStarted !== undefined) agent.onChatStarted = draft.onChatStarted;
+  if (draft.llm !== undefined) agent.llm = draft.llm;
+  // Agents without llm steps that read history keep none, so their state stays as it was.
+  const history = Object.values(agent.branches)
+    .flat()
+    .map((step) => (step.kind === 'llm' ? step.history : 0));
+  const historyLimit = Math.max(0, ...history);
+  if (historyLimit > 0) agent.historyLimit = historyLimit;
   return agent;
 }

@@ -3,6 +3,7 @@ import type { Alias, Document, LineCounter, Node, YAMLMap, YAMLSeq } from 'yaml'
 import type { ChannelVariables } from './channel-variables';
 import { describe } from './compile-values';
 import type { AgentIssue } from './model';
+import { mentionsSecret } from './secret-text';
 import { templateNames } from './template';
 
 /** What the whole agent defines; checks that need it run after every branch is compiled. */
@@ -75,8 +76,17 @@ export class CompileContext {
     this.definedVars.add(name);
   }
 
-  /** Records the `{{ names }}` of a template at `node`. */
+  /**
+   * Records the `{{ names }}` of a template at `node`. A secret may not appear here: only a
+   * call's url, headers and auth name secrets, so that no value can reach a message or a body.
+   */
   useTemplate(node: Node | null, path: string, text: string): void {
+    if (mentionsSecret(text))
+      this.error(
+        node,
+        path,
+        "secrets may be named only in a call's url, headers and auth (e.g. auth: { bearer: SHOP_TOKEN }); they never go into a message, a variable or a body",
+      );
     for (const name of templateNames(text)) this.varUses.push({ name, node, path });
   }
 

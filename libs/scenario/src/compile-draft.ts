@@ -1,5 +1,5 @@
 import type { BranchDraft } from './lint-branch';
-import type { AgentTest, TimerDeclaration } from './model';
+import type { AgentTest, LlmDefaults, TimerDeclaration } from './model';
 
 /**
  * What the top-level keys have produced so far. A declaration whose name is valid but whose
@@ -15,6 +15,7 @@ export interface Draft {
   /** Event name → branch. */
   events: Map<string, string | undefined>;
   tests: AgentTest[];
+  llm?: LlmDefaults;
 }
 
 export function emptyDraft(): Draft {

@@ -3,6 +3,7 @@ import type { Node } from 'yaml';
 import { indexPath } from './compile-context';
 import type { CompileContext, Entry } from './compile-context';
 import { checkDeclaredRef, readBranchRef } from './compile-refs';
+import { compileCall, compileLlm } from './compile-io-steps';
 import { compileRoute } from './compile-route';
 import {
   checkVarName,
@@ -241,6 +242,8 @@ const STEP_COMPILERS: { readonly [K in Step['kind']]: StepCompiler } = {
   file,
   start_timer: timerStep('start_timer'),
   cancel_timer: timerStep('cancel_timer'),
+  call: compileCall,
+  llm: compileLlm,
 };
 
 export const STEP_KEYS: readonly string[] = Object.keys(STEP_COMPILERS);

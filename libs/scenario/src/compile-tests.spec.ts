@@ -121,7 +121,7 @@ describe('compileAgent: tests', () => {
     [
       '{ say: hi, expect: hi }',
       '.expect',
-      /unknown key "expect"; allowed keys: new_chat, say, press, timer, event, bot, handoff/,
+      /unknown key "expect"; allowed keys: new_chat, say, press, timer, event, returns, bot, handoff/,
     ],
     ['{ say: [hi] }', '.say', /a list does not fit here; write what the visitor writes/],
     ['{ press: "no way" }', '.press', /invalid button id "no way"/],

@@ -14,7 +14,7 @@ import {
   readScalar,
   readSetValue,
 } from './compile-values';
-import type { AgentTest, ExpectedMessage, TestExchange, TestInput } from './model';
+import type { AgentTest, ExpectedMessage, TestExchange, TestInput, TestReturn } from './model';
 import { emptyVars } from './vars';
 
 // `tests:` — conversations the agent must hold: each exchange sends one input and may check
@@ -213,8 +213,8 @@ function compileExchange(
   const fields = ctx.fields(
     node,
     path,
-    [...INPUT_KEYS, 'bot', 'handoff'],
-    `an exchange: one input (${INPUT_KEYS.join(', ')}) and optionally bot and handoff, e.g. { say: hello, bot: [Hi] }`,
+    [...INPUT_KEYS, 'returns', 'bot', 'handoff'],
+    `an exchange: one input (${INPUT_KEYS.join(', ')}) and optionally returns, bot and handoff, e.g. { say: hello, bot: [Hi] }`,
   );
   if (!fields) return undefined;
   const inputs = INPUT_KEYS.filter((key) => fields.has(key));
@@ -234,6 +234,12 @@ function compileExchange(
     const expected = compileBot(bot, ctx);
     if (expected === undefined) ok = false;
     else out.bot = expected;
+  }
+  const returns = fields.get('returns');
+  if (returns) {
+    const stubs = compileReturns(returns, ctx);
+    if (stubs === undefined) ok = false;
+    else out.returns = stubs;
   }
   const handoff = fields.get('handoff');
   if (handoff) {
@@ -328,4 +334,119 @@ function compileHandoff({ value, path }: Entry, ctx: CompileContext): boolean | 
     `${describe(value)} does not fit here; write handoff: true (any reason), handoff: <reason> or handoff: false`,
   );
   return undefined;
+}
+
+const RETURN_HINT =
+  "what a call or llm step returns: { status: 200, json: { state: shipped } }, { error: refused }, { timeout: true }, { text: 'Hello' } or { label: refund }; add delay: 3s to a status or a text to make it late";
+const RETURN_KINDS = ['status', 'error', 'timeout', 'text', 'label'] as const;
+const DELAY = /^([0-9]+)(ms|s)$/;
+
+/** `returns:` — the outcome of each call or llm step the exchange reaches, in order. */
+function compileReturns({ value, path }: Entry, ctx: CompileContext): TestReturn[] | undefined {
+  const list = ctx.sequence(value, path, `a list, each ${RETURN_HINT}`);
+  if (!list) return undefined;
+  const out: TestReturn[] = [];
+  let ok = true;
+  list.items.forEach((item, i) => {
+    const at = indexPath(path, i);
+    const stub = compileReturn(ctx.deref(item, at), at, ctx);
+    if (stub) out.push(stub);
+    else ok = false;
+  });
+  return ok ? out : undefined;
+}
+
+function compileReturn(
+  node: Node | null,
+  path: string,
+  ctx: CompileContext,
+): TestReturn | undefined {
+  const fields = ctx.fields(node, path, [...RETURN_KINDS, 'json', 'delay'], RETURN_HINT);
+  if (!fields) return undefined;
+  const kinds = RETURN_KINDS.filter((key) => fields.has(key));
+  if (kinds.length !== 1) {
+    ctx.error(node, path, `write one outcome: ${RETURN_HINT}`);
+    return undefined;
+  }
+  const kind = kinds[0];
+  const entry = fields.get(kind) as Entry;
+  const json = fields.get('json');
+  const delayEntry = fields.get('delay');
+  const misplaced =
+    json && kind !== 'status'
+      ? json
+      : delayEntry && (kind === 'error' || kind === 'timeout')
+        ? delayEntry
+        : undefined;
+  if (misplaced) {
+    ctx.error(
+      misplaced.keyNode,
+      misplaced.path,
+      `${misplaced.key} does not go with ${kind}; ${RETURN_HINT}`,
+    );
+    return undefined;
+  }
+  let delayMs: number | undefined;
+  if (delayEntry) {
+    const raw: unknown = isScalar(delayEntry.value) ? delayEntry.value.value : undefined;
+    const match = typeof raw === 'string' ? DELAY.exec(raw) : null;
+    delayMs =
+      typeof raw === 'number' && Number.isInteger(raw) && raw >= 0
+        ? raw
+        : match
+          ? Number(match[1]) * (match[2] === 's' ? 1000 : 1)
+          : undefined;
+    if (delayMs === undefined) {
+      ctx.error(
+        delayEntry.value,
+        delayEntry.path,
+        `${describe(delayEntry.value)} is not a delay; write e.g. delay: 3s or delay: 1500ms`,
+      );
+      return undefined;
+    }
+  }
+  const late = delayMs === undefined ? {} : { delayMs };
+  switch (kind) {
+    case 'status': {
+      const status: unknown = isScalar(entry.value) ? entry.value.value : undefined;
+      if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+        ctx.error(
+          entry.value,
+          entry.path,
+          `${describe(entry.value)} is not an HTTP status; write 100 to 599, e.g. status: 200`,
+        );
+        return undefined;
+      }
+      return json
+        ? { kind: 'response', status, json: json.value?.toJSON() as unknown, ...late }
+        : { kind: 'response', status, ...late };
+    }
+    case 'error': {
+      const message = readScalar(
+        ctx,
+        entry.value,
+        entry.path,
+        'say what went wrong, e.g. error: connection refused',
+      );
+      return message === undefined ? undefined : { kind: 'error', message };
+    }
+    case 'timeout':
+      if (isScalar(entry.value) && entry.value.value === true) return { kind: 'timeout' };
+      ctx.error(
+        entry.value,
+        entry.path,
+        `${describe(entry.value)} does not fit here; write timeout: true`,
+      );
+      return undefined;
+    case 'text':
+    case 'label': {
+      const text = readScalar(
+        ctx,
+        entry.value,
+        entry.path,
+        `write the model's answer, e.g. ${kind}: ${kind === 'text' ? "'Hello'" : 'refund'}`,
+      );
+      return text === undefined ? undefined : { kind: 'text', text, ...late };
+    }
+  }
 }

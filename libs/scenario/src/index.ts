@@ -2,7 +2,7 @@ export type * from './model';
 export { compileAgent } from './compile-agent';
 export type { CompileOptions } from './compile-agent';
 export type { ChannelVariables } from './channel-variables';
-export { runTurn } from './run-turn';
+export { resumeTurn, runTurn } from './run-turn';
 export { renderTemplate } from './template';
 export { markdownToText } from './markdown';
 export { runAgentTests, DEFAULT_TEST_MAX_STEPS } from './run-agent-tests';

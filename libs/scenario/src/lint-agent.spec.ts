@@ -61,6 +61,24 @@ describe('compileAgent: a hand-off a timer or an event can reach', () => {
     ]);
   });
 
+  it('follows the outcomes of call and llm steps', () => {
+    const warnings = warningsOf(
+      'start: a',
+      'events: { check: check }',
+      'branches:',
+      '  a: [{ wait: {} }]',
+      '  check:',
+      "    - call: { url: 'https://shop.example.com/x', on: { error: down, timeout: a } }",
+      '    - llm: { prompt: p, on: { ok: a, timeout: slow } }',
+      '  down: [{ handoff: shop_down }]',
+      '  slow: [{ handoff: llm_slow }]',
+    );
+    expect(warnings.map((w) => [w.path, w.message.split(':')[0]])).toEqual([
+      ['branches.down[0]', 'event "check" can reach this hand-off before the visitor answers'],
+      ['branches.slow[0]', 'event "check" can reach this hand-off before the visitor answers'],
+    ]);
+  });
+
   it('stops at a wait, an end, or a route with an else case', () => {
     const warnings = warningsOf(
       'start: a',

@@ -35,8 +35,9 @@ const proactiveHandoff: AgentLint = (draft, ctx) => {
 };
 
 /**
- * The `handoff` steps a proactive turn starting at `start` can run: it follows `goto` and the
- * route cases that can hold without input (no button, no text) until a `wait` stops it.
+ * The `handoff` steps a proactive turn starting at `start` can run: it follows `goto`, the
+ * outcomes of call and llm steps and the route cases that can hold without input (no button,
+ * no text) until a `wait` stops it.
  */
 function reachableHandoffs(branches: ReadonlyMap<string, BranchDraft>, start: string) {
   const found: BranchDraft['steps'] = [];
@@ -59,6 +60,8 @@ function reachableHandoffs(branches: ReadonlyMap<string, BranchDraft>, start: st
         visit(step.branch);
         break;
       }
+      // Each outcome of a call or llm step leads on without the visitor.
+      if (step.kind === 'call' || step.kind === 'llm') Object.values(step.on).forEach(visit);
       if (step.kind !== 'route') continue;
       const withoutInput = step.cases.filter((c) => c.button === undefined && c.text === undefined);
       withoutInput.forEach((c) => visit(c.goto));

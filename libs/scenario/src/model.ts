@@ -56,7 +56,74 @@ export type Step =
   /** An attachment, sent as a text link: "<name>: <url>" (v1 cannot send files). */
   | { kind: 'file'; url: string; name: string }
   | { kind: 'start_timer'; timer: string }
-  | { kind: 'cancel_timer'; timer: string };
+  | { kind: 'cancel_timer'; timer: string }
+  | CallStep
+  | LlmStep;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** How a step that awaits I/O ended: `ok`, `error` or `timeout`. */
+export type OutcomeName = 'ok' | 'error' | 'timeout';
+
+/**
+ * Text in which secrets appear by name only: the executor joins the parts, resolving each
+ * `{ secret }` where it sends the request. Rendered variables are always plain parts, so a
+ * visitor's text can never name a secret.
+ */
+export type SecretText = Array<string | { secret: string }>;
+
+/** A JSON body whose strings are templates (keys are literal). */
+export type JsonTemplate =
+  string | number | boolean | null | JsonTemplate[] | { [key: string]: JsonTemplate };
+
+/** What a step that awaits I/O shares: deadline, outcome branches, "answer now, finish later". */
+export interface AwaitingStep {
+  /** The author's deadline; absent: the executor's own limit for the turn. */
+  timeoutMs?: number;
+  /** The branch of each outcome; `ok` absent: the next step; `error`/`timeout` absent: hand-off. */
+  on: Partial<Record<OutcomeName, string>>;
+  /** `then: later`: the answer so far is sent at once and the rest runs after the request. */
+  detach: boolean;
+}
+
+/** An HTTP request to the business's backend. Strings are templates; secrets by name only. */
+export interface CallStep extends AwaitingStep {
+  kind: 'call';
+  method: HttpMethod;
+  url: SecretText;
+  headers: Array<{ name: string; value: SecretText }>;
+  body?: { type: 'json'; value: JsonTemplate } | { type: 'form'; value: Record<string, string> };
+  /** Variable → what it takes: `status`, `body` or `body.<path>` (see json-path.ts). */
+  save: Record<string, string>;
+}
+
+/** An OpenAI-compatible Chat Completions request. */
+export interface LlmStep extends AwaitingStep {
+  kind: 'llm';
+  mode: 'reply' | 'classify';
+  prompt: string;
+  system?: string;
+  /** How many of the conversation's recent messages go with the prompt. */
+  history: number;
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** classify: the labels the model picks from, the one taken for any other answer, the variable. */
+  labels?: string[];
+  fallback?: string;
+  save?: string;
+}
+
+/** The agent's `llm:` block: defaults of its llm steps and where the provider is. */
+export interface LlmDefaults {
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** The provider's base URL; absent: the deployment's. */
+  url?: string;
+  /** The secret holding the provider's key; absent: the deployment's key. */
+  bearerSecret?: string;
+}
 
 /** A named timer: `afterMs` after `start_timer`, the conversation runs `branch`. */
 export interface TimerDeclaration {
@@ -83,9 +150,18 @@ export interface TestExchange {
   bot?: ExpectedMessage[];
   /** Expected hand-off: true (any reason) or the reason; false: must not hand off. */
   handoff?: boolean | string;
+  /** What each call or llm step awaited in this exchange returns, in order. */
+  returns?: TestReturn[];
   /** 1-based line of the exchange in the source, for reports. */
   line: number;
 }
+
+/** A stubbed outcome of a call or llm step in a test. `delayMs` past the step's timeout: timeout. */
+export type TestReturn =
+  | { kind: 'response'; status: number; json?: unknown; delayMs?: number }
+  | { kind: 'text'; text: string; delayMs?: number }
+  | { kind: 'error'; message: string }
+  | { kind: 'timeout' };
 
 export interface AgentTest {
   name: string;
@@ -106,13 +182,20 @@ export interface CompiledAgent {
   /** Incoming request names (`events:`) and the branch each starts. */
   events: Record<string, string>;
   tests: AgentTest[];
+  /** The `llm:` block; absent when the agent has none. */
+  llm?: LlmDefaults;
+  /** The most messages any llm step reads back; absent (0): the conversation keeps no history. */
+  historyLimit?: number;
 }
 
 /** Where a conversation is, stored between turns (JSON in Redis). */
 export interface ConversationState {
   v: 1;
-  /** `waiting`: stopped at the `wait` step at branch/step. `ended`/`handed_off`: the script is over. */
-  status: 'waiting' | 'ended' | 'handed_off';
+  /**
+   * `waiting`: stopped at the `wait` step at branch/step. `ended`/`handed_off`: the script is
+   * over. `awaiting`: stopped at a call or llm step for its outcome (only inside a suspension).
+   */
+  status: 'waiting' | 'ended' | 'handed_off' | 'awaiting';
   branch: string;
   step: number;
   vars: Record<string, string>;
@@ -123,6 +206,13 @@ export interface ConversationState {
    * so the chat's next request is answered with it. Holds the hand-off's reason.
    */
   pendingHandoff?: string;
+  /** Recent messages, oldest first, kept only for agents whose llm steps read them back. */
+  history?: HistoryEntry[];
+}
+
+export interface HistoryEntry {
+  from: 'visitor' | 'bot';
+  text: string;
 }
 
 /** One request from the channel, already mapped from the wire format. */
@@ -156,6 +246,80 @@ export interface TurnResult {
   restarted?: { from: string };
   /** Set for a proactive input the conversation cannot take (none, ended, handed off): nothing ran. */
   ignored?: boolean;
+  /**
+   * Set when the turn stopped at a call or llm step: the request to make, and what
+   * `resumeTurn` needs to go on with its outcome. `state` is then positioned at the step
+   * (status `awaiting`) and messages, effects and pauseMs are those of the turn so far.
+   */
+  await?: { request: IoRequest; resume: Suspension };
+}
+
+/** A request for I/O, rendered; secrets by name only. Nothing in it has been sent. */
+export type IoRequest = CallRequest | LlmRequest;
+
+export interface IoRequestBase {
+  /** The author's deadline; absent: the executor's limit for the turn. */
+  timeoutMs?: number;
+  /** `then: later`: commit what was said so far as the answer and finish the turn afterwards. */
+  detach: boolean;
+  /** The names of the secrets the request refers to, each once. */
+  secrets: string[];
+}
+
+export interface CallRequest extends IoRequestBase {
+  kind: 'call';
+  method: HttpMethod;
+  url: SecretText;
+  headers: Array<{ name: string; value: SecretText }>;
+  body?: { type: 'json'; value: unknown } | { type: 'form'; value: Record<string, string> };
+}
+
+export interface LlmMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface LlmRequest extends IoRequestBase {
+  kind: 'llm';
+  mode: 'reply' | 'classify';
+  messages: LlmMessage[];
+  labels?: string[];
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** The provider's base URL; absent: the deployment's. */
+  url?: string;
+  /** `Authorization: Bearer <secret>`; absent: the deployment's key. */
+  bearerSecret?: string;
+}
+
+/**
+ * How a request ended, as the executor tells `resumeTurn`. A call's `response` with a 2xx
+ * status is the `ok` outcome (its body parsed as JSON, or undefined when it is not JSON), any
+ * other status is `error`; an llm request's `text` is the model's answer, untrusted.
+ */
+export type IoOutcome =
+  | { kind: 'response'; status: number; body?: unknown }
+  | { kind: 'text'; text: string }
+  | { kind: 'error'; message?: string }
+  | { kind: 'timeout' };
+
+/** Everything a suspended turn needs to go on: plain JSON, opaque to the executor. */
+export interface Suspension {
+  /** The conversation, positioned at the awaiting step. */
+  state: ConversationState;
+  /** Steps run so far across the turn's segments, for the step limit. */
+  steps: number;
+  messages: BotMessage[];
+  effects: TurnEffect[];
+  pauseMs: number;
+  /** The visitor's input the turn consumed, for the `route` steps still to come. */
+  input?: { kind: 'text'; text: string } | { kind: 'button'; id: string; text: string };
+  /** The visitor's input no `wait` has consumed yet. */
+  pending?: { kind: 'text'; text: string } | { kind: 'button'; id: string; text: string };
+  /** Where a hand-off reached from here must wait for the visitor (a proactive turn). */
+  deferHandoffTo?: { branch: string; step: number };
+  restarted?: { from: string };
 }
 
 export interface RunOptions {

@@ -8,12 +8,16 @@ import type {
   CompiledAgent,
   ConversationState,
   ExpectedMessage,
+  IoOutcome,
+  IoRequest,
   TestExchange,
   TestInput,
+  TestReturn,
   TurnInput,
   TurnResult,
 } from './model';
-import { runTurn } from './run-turn';
+import { resumeTurn, runTurn } from './run-turn';
+import { showSecretText } from './secret-text';
 import type { Vars } from './vars';
 
 /** Why one exchange of a test failed. `expected`/`actual` are one message per line. */
@@ -83,9 +87,15 @@ function runAgentTest(
     if (input.kind === 'timer') timers.delete(input.name);
     let result: TurnResult;
     try {
-      result = runTurn(agent, state, turnInput(exchange.input, keyboard, chatVars), {
+      const run = runExchange(agent, state, turnInput(exchange.input, keyboard, chatVars), {
         maxSteps,
+        returns: exchange.returns ?? [],
       });
+      if ('unmet' in run) {
+        failures.push({ ...at, message: `${where}: ${run.unmet}` });
+        break;
+      }
+      result = run;
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       failures.push({
@@ -105,6 +115,85 @@ function runAgentTest(
     }
   }
   return { name: test.name, passed: failures.length === 0, failures };
+}
+
+/** A stubbed reply later than this, for a step without a timeout of its own, is a timeout. */
+export const DEFAULT_TEST_IO_TIMEOUT_MS = 4_000;
+
+/**
+ * Runs one exchange's turn, answering each call or llm step it stops at with the next of the
+ * exchange's `returns`. The messages of every segment count, those said after a `then: later`
+ * step too (the visitor sees them a moment later). Secrets are never resolved: requests are
+ * shown with `<secret NAME>`.
+ */
+function runExchange(
+  agent: CompiledAgent,
+  state: ConversationState | null,
+  input: TurnInput,
+  opts: { maxSteps: number; returns: readonly TestReturn[] },
+): TurnResult | { unmet: string } {
+  let result = runTurn(agent, state, input, { maxSteps: opts.maxSteps });
+  const said: BotMessage[] = [];
+  const effects: TurnResult['effects'] = [];
+  let used = 0;
+  while (result.await) {
+    const { request, resume } = result.await;
+    const stub = opts.returns[used];
+    if (stub === undefined) {
+      return {
+        unmet: `the ${describeRequest(request)} was not described; add its outcome to this exchange's returns, e.g. returns: [${request.kind === 'call' ? '{ status: 200, json: { ... } }' : "{ text: '...' }"}]`,
+      };
+    }
+    const outcome = outcomeOf(stub, request);
+    if ('unmet' in outcome) return { unmet: `returns[${used}]: ${outcome.unmet}` };
+    used += 1;
+    if (request.detach) {
+      said.push(...result.messages);
+      effects.push(...result.effects);
+    }
+    result = resumeTurn(agent, resume, outcome, { maxSteps: opts.maxSteps });
+  }
+  if (used < opts.returns.length) {
+    return {
+      unmet: `returns describes ${opts.returns.length} outcomes but the exchange reached ${used === 1 ? '1 call or llm step' : `${used} call or llm steps`}`,
+    };
+  }
+  if (said.length === 0 && effects.length === 0) return result;
+  return {
+    ...result,
+    messages: [...said, ...result.messages],
+    effects: [...effects, ...result.effects],
+  };
+}
+
+function describeRequest(request: IoRequest): string {
+  if (request.kind === 'call') return `call ${request.method} ${showSecretText(request.url)}`;
+  const prompt = request.messages[request.messages.length - 1]?.content ?? '';
+  return `llm request (${request.mode}) with the prompt ${JSON.stringify(prompt.slice(0, 80))}`;
+}
+
+function outcomeOf(stub: TestReturn, request: IoRequest): IoOutcome | { unmet: string } {
+  const deadline = request.timeoutMs ?? DEFAULT_TEST_IO_TIMEOUT_MS;
+  switch (stub.kind) {
+    case 'error':
+      return { kind: 'error', message: stub.message };
+    case 'timeout':
+      return { kind: 'timeout' };
+    case 'response':
+      if (request.kind !== 'call')
+        return {
+          unmet: `a status answers a call, but the ${describeRequest(request)} came; write { text: '...' } or { label: ... }`,
+        };
+      if ((stub.delayMs ?? 0) >= deadline) return { kind: 'timeout' };
+      return { kind: 'response', status: stub.status, body: stub.json };
+    case 'text':
+      if (request.kind !== 'llm')
+        return {
+          unmet: `a text answers an llm step, but the ${describeRequest(request)} came; write { status: 200, json: { ... } }`,
+        };
+      if ((stub.delayMs ?? 0) >= deadline) return { kind: 'timeout' };
+      return { kind: 'text', text: stub.text };
+  }
 }
 
 /** The request the channel would send; a press carries the caption of the button on screen. */

@@ -60,17 +60,28 @@
  *   `turns` counts the runTurn calls that ran in this conversation (a fresh one gets 1;
  *   ignored proactive inputs do not count).
  * - An ended state keeps the position where it ended (a branch's length when it fell off).
+ * - A `call` or `llm` step (counted as a step) stops the turn: result.await holds the rendered
+ *   request (see io-steps.ts) and the suspension that `resumeTurn` takes with its outcome;
+ *   result.state is positioned at the step with status `awaiting`. Nothing is sent here.
+ * - An agent whose llm steps read history (`agent.historyLimit`) keeps in `state.history` the
+ *   last that many messages: the visitor's inputs as waits take them, the bot's texts. Other
+ *   agents' states have no `history`, so their results are what they always were.
  */
 import { eventVarName } from './channel-variables';
 import { caseHolds } from './conditions';
 import type { VisitorInput } from './conditions';
 import { ScenarioError } from './errors';
+import { applyOutcome, remember, requestOf, trimHistory } from './io-steps';
 import type {
   BotMessage,
   CompiledAgent,
   ConversationState,
+  HistoryEntry,
+  IoOutcome,
+  IoRequest,
   RunOptions,
   Step,
+  Suspension,
   TimerDeclaration,
   TurnEffect,
   TurnInput,
@@ -85,10 +96,11 @@ type VisitorTurnInput = Extract<TurnInput, { kind: 'chat_started' | 'text' | 'bu
 type ProactiveInput = Extract<TurnInput, { kind: 'timer' | 'event' }>;
 
 /** Where a step sends execution next. */
-type Flow = { to: 'next' } | { to: 'branch'; branch: string } | { to: 'stop'; status: Status };
+export type Flow =
+  { to: 'next' } | { to: 'branch'; branch: string } | { to: 'stop'; status: Status };
 
 /** The mutable scratchpad of one turn; nothing in it is shared with the caller's objects. */
-interface Turn {
+export interface Turn {
   agent: CompiledAgent;
   vars: Vars;
   messages: BotMessage[];
@@ -99,6 +111,18 @@ interface Turn {
   handoff: { reason: string } | null;
   pending: VisitorInput | undefined;
   input: VisitorInput | undefined;
+  /** Recent messages, when the agent keeps them (its llm steps read them back). */
+  history: HistoryEntry[] | undefined;
+  /** Set by a call or llm step: the request the turn stops for. */
+  request: IoRequest | undefined;
+}
+
+/** Where the turn's result goes beyond the messages: what a suspension must carry on. */
+interface Finish {
+  turns: number;
+  /** A proactive turn's hand-off waits for the visitor here. */
+  deferHandoffTo?: { branch: string; step: number };
+  restarted?: { from: string };
 }
 
 /** A stored state that can go on, as far as it can be trusted. */
@@ -108,6 +132,7 @@ interface Prior {
   vars: unknown;
   turns: number;
   pendingHandoff: string | undefined;
+  history: unknown;
 }
 
 export function runTurn(
@@ -125,8 +150,11 @@ export function runTurn(
     : visitorTurn(agent, state, input, maxSteps);
 }
 
-function newTurn(agent: CompiledAgent, vars: Vars, maxSteps: number): Turn {
+function newTurn(agent: CompiledAgent, vars: Vars, maxSteps: number, history?: unknown): Turn {
+  const limit = agent.historyLimit;
   return {
+    history: typeof limit === 'number' && limit > 0 ? trimHistory(history, limit) : undefined,
+    request: undefined,
     agent,
     vars,
     messages: [],
@@ -146,7 +174,7 @@ function visitorTurn(
   input: VisitorTurnInput,
   maxSteps: number,
 ): TurnResult {
-  const turn = newTurn(agent, mergeVars(agent.variables, input.vars), maxSteps);
+  const turn = newTurn(agent, mergeVars(agent.variables, input.vars), maxSteps, []);
   let turns = 1;
   let at = { branch: agent.start, step: 0 };
   let restarted: TurnResult['restarted'];
@@ -161,6 +189,7 @@ function visitorTurn(
     if (prior) {
       turn.vars = mergeVars(prior.vars, input.vars);
       turns = prior.turns + 1;
+      if (turn.history) turn.history = trimHistory(prior.history, agent.historyLimit ?? 0);
       if (prior.pendingHandoff !== undefined) return deferredHandoff(turn, prior, turns);
       if (isWaitAt(agent, prior.branch, prior.step)) at = prior;
       else restarted = { from: `${prior.branch}[${prior.step}]` };
@@ -168,9 +197,7 @@ function visitorTurn(
   }
 
   const end = execute(turn, at.branch, at.step);
-  const result = resultOf(turn, { v: 1, ...end, vars: turn.vars, turns });
-  if (restarted) result.restarted = restarted;
-  return result;
+  return finish(turn, end, restarted ? { turns, restarted } : { turns });
 }
 
 /** The hand-off a proactive turn reached, given now that someone waits for the answer. */
@@ -189,29 +216,116 @@ function proactiveTurn(
   const prior = resumable(state);
   if (!prior || prior.pendingHandoff !== undefined) return ignored(agent, state);
   const branch = proactiveBranch(agent, input);
-  const turn = newTurn(agent, mergeVars(prior.vars), maxSteps);
+  const turn = newTurn(agent, mergeVars(prior.vars), maxSteps, prior.history);
   if (input.kind === 'event') {
     const data = mergeVars(input.data);
     for (const key of Object.keys(data)) turn.vars[eventVarName(key)] = data[key];
   }
   const end = execute(turn, branch, 0);
   const turns = prior.turns + 1;
-  if (end.status !== 'handed_off' || !turn.handoff) {
-    return resultOf(turn, { v: 1, ...end, vars: turn.vars, turns });
-  }
-  // v1 answers only requests: the hand-off waits for the chat's next one, where it was.
-  const pendingHandoff = turn.handoff.reason;
-  turn.handoff = null;
-  const { branch: at, step } = prior;
-  return resultOf(turn, {
-    v: 1,
-    status: 'waiting',
-    branch: at,
-    step,
-    vars: turn.vars,
+  return finish(turn, end, {
     turns,
-    pendingHandoff,
+    deferHandoffTo: { branch: prior.branch, step: prior.step },
   });
+}
+
+/** The result of a turn (or of its last segment) that stopped at `end`. */
+function finish(turn: Turn, end: Position & { status: Status }, meta: Finish): TurnResult {
+  const { turns, deferHandoffTo, restarted } = meta;
+  let result: TurnResult;
+  if (end.status === 'awaiting' && turn.request) {
+    const state: ConversationState = { v: 1, ...end, vars: turn.vars, turns };
+    result = resultOf(turn, state);
+    result.await = { request: turn.request, resume: suspensionOf(turn, result.state, meta) };
+  } else if (end.status === 'handed_off' && turn.handoff && deferHandoffTo) {
+    // v1 answers only requests: the hand-off waits for the chat's next one, where it was.
+    const pendingHandoff = turn.handoff.reason;
+    turn.handoff = null;
+    result = resultOf(turn, {
+      v: 1,
+      status: 'waiting',
+      branch: deferHandoffTo.branch,
+      step: deferHandoffTo.step,
+      vars: turn.vars,
+      turns,
+      pendingHandoff,
+    });
+  } else {
+    result = resultOf(turn, { v: 1, ...end, vars: turn.vars, turns });
+  }
+  if (restarted) result.restarted = restarted;
+  return result;
+}
+
+interface Position {
+  branch: string;
+  step: number;
+}
+
+function suspensionOf(turn: Turn, state: ConversationState, meta: Finish): Suspension {
+  const out: Suspension = {
+    state,
+    steps: turn.steps,
+    messages: turn.messages,
+    effects: turn.effects,
+    pauseMs: turn.pauseMs,
+  };
+  if (turn.input) out.input = turn.input;
+  if (turn.pending) out.pending = turn.pending;
+  if (meta.deferHandoffTo) out.deferHandoffTo = meta.deferHandoffTo;
+  if (meta.restarted) out.restarted = meta.restarted;
+  return out;
+}
+
+/**
+ * Goes on with a turn that stopped at a call or llm step, given how its request ended: routes
+ * to the outcome's branch (or the next step on `ok` without one; a hand-off with reason
+ * `<kind>_failed` / `<kind>_timeout` on `error` / `timeout` without one), with the saved
+ * variables, and runs until the next wait, end, hand-off or awaiting step. Pure, like runTurn.
+ * Messages, effects and pauseMs accumulate across the segments, except after a step with
+ * `then: later`: its segment was the answer, so what follows is a turn of its own whose
+ * messages go out like a timer's, and whose hand-off waits for the visitor's next message.
+ * `steps` counts every segment, so the step limit holds for the whole turn.
+ */
+export function resumeTurn(
+  agent: CompiledAgent,
+  suspension: Suspension,
+  outcome: IoOutcome,
+  opts: RunOptions,
+): TurnResult {
+  const maxSteps = opts.maxSteps;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new RangeError(`maxSteps must be a positive integer, got ${String(maxSteps)}`);
+  }
+  const state = suspension.state;
+  const at = { branch: String(state.branch), step: Number(state.step) };
+  const step = stepsOf(agent, at.branch)?.[at.step];
+  if (state.status !== 'awaiting' || (step?.kind !== 'call' && step?.kind !== 'llm')) {
+    throw new ScenarioError(
+      'invalid_agent',
+      `the suspended turn is not at a call or llm step (${at.branch}[${at.step}])`,
+    );
+  }
+  const turn = newTurn(agent, mergeVars(state.vars), maxSteps, state.history);
+  turn.steps = Number(suspension.steps) || 0;
+  turn.input = suspension.input;
+  turn.pending = suspension.pending;
+  const meta: Finish = { turns: Number(state.turns) || 0 };
+  if (suspension.restarted) meta.restarted = suspension.restarted;
+  if (step.detach) {
+    meta.deferHandoffTo = at;
+  } else {
+    turn.messages = Array.isArray(suspension.messages) ? [...suspension.messages] : [];
+    turn.effects = Array.isArray(suspension.effects) ? [...suspension.effects] : [];
+    turn.pauseMs = Number(suspension.pauseMs) || 0;
+    if (suspension.deferHandoffTo) meta.deferHandoffTo = suspension.deferHandoffTo;
+  }
+  const flow = applyOutcome(step, outcome, turn);
+  let end: Position & { status: Status };
+  if (flow.to === 'stop') end = { status: flow.status, ...at };
+  else if (flow.to === 'branch') end = execute(turn, flow.branch, 0);
+  else end = execute(turn, at.branch, at.step + 1);
+  return finish(turn, end, meta);
 }
 
 function proactiveBranch(agent: CompiledAgent, input: ProactiveInput): string {
@@ -244,6 +358,7 @@ function ignored(agent: CompiledAgent, state: ConversationState | null): TurnRes
 }
 
 function resultOf(turn: Turn, state: ConversationState): TurnResult {
+  if (turn.history) state.history = turn.history;
   return {
     state,
     messages: turn.messages,
@@ -281,6 +396,7 @@ function resumable(state: ConversationState | null): Prior | null {
     vars: state.vars,
     turns,
     pendingHandoff: typeof pending === 'string' ? pending : undefined,
+    history: state.history,
   };
 }
 
@@ -380,7 +496,9 @@ const NEXT: Flow = { to: 'next' };
 /** One handler per step kind; adding a kind to the model fails to type-check until it has one. */
 const STEP_HANDLERS: { readonly [K in Step['kind']]: Handler<Extract<Step, { kind: K }>> } = {
   say: (step, turn) => {
-    turn.messages.push({ type: 'text', text: renderTemplate(String(step.text), turn.vars) });
+    const text = renderTemplate(String(step.text), turn.vars);
+    turn.messages.push({ type: 'text', text });
+    remember(turn, 'bot', text);
     return NEXT;
   },
   buttons: (step, turn) => {
@@ -400,6 +518,7 @@ const STEP_HANDLERS: { readonly [K in Step['kind']]: Handler<Extract<Step, { kin
     turn.input = input;
     turn.vars.client_message = input.text;
     if (step.save !== undefined) turn.vars[step.save] = input.text;
+    remember(turn, 'visitor', input.text);
     return NEXT;
   },
   route: (step, turn) => {
@@ -443,7 +562,15 @@ const STEP_HANDLERS: { readonly [K in Step['kind']]: Handler<Extract<Step, { kin
     turn.effects.push({ type: 'cancel_timer', name: step.timer });
     return NEXT;
   },
+  call: (step, turn) => suspend(requestOf(step, turn), turn),
+  llm: (step, turn) => suspend(requestOf(step, turn), turn),
 };
+
+/** The turn stops here, positioned at the step, until resumeTurn brings the outcome. */
+function suspend(request: IoRequest, turn: Turn): Flow {
+  turn.request = request;
+  return { to: 'stop', status: 'awaiting' };
+}
 
 function runStep(step: Step, turn: Turn): Flow {
   const kind: unknown = step?.kind;

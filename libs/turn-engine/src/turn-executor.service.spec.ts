@@ -193,6 +193,43 @@ describe('TurnExecutor: visitor turns', () => {
     }
   });
 
+  it('hands off with call_failed, keeping the conversation, at a call step it cannot run yet', async () => {
+    const { agent } = compileAgent(
+      `
+events: { shipped: lookup }
+start: ask
+branches:
+  ask:
+    - wait: {}
+    - say: "Looking it up"
+    - goto: lookup
+  lookup:
+    - call: { url: "https://shop.example.com/orders", on: { timeout: ask } }
+    - say: "Found"
+`,
+      { channel: WEBIM_CHANNEL_VARIABLES },
+    );
+    const loaded = { id: 'shop', version: 1, agent };
+    const { store, executor } = setup(loaded);
+    const { state } = runTurn(agent, null, { kind: 'chat_started', vars: {} }, { maxSteps: 100 });
+    store.claim = {
+      status: 'ok',
+      conversation: { agentId: 'shop', agentVersion: 1, state },
+      values: [],
+    };
+    expect(await executor.run(visitor('A-1'))).toMatchObject({ handoff: 'bot_handoff' });
+    expect(store.commits[0]).toMatchObject({
+      conversation: null,
+      messages: [],
+      sink: { kind: 'reply', handoff: { reason: 'bot_handoff', detail: 'call_failed' } },
+    });
+
+    const proactive = setup(loaded);
+    proactive.store.claim = store.claim;
+    expect(await proactive.executor.run(event())).toEqual({ status: 'dropped' });
+    expect(proactive.store.commits[0]).toMatchObject({ conversation: null, messages: [] });
+  });
+
   it('starts afresh in a conversation of another agent', async () => {
     const { store, executor } = setup();
     store.claim = { status: 'ok', conversation: waiting('other'), values: [] };

@@ -223,6 +223,7 @@ export class TurnExecutor {
     if (result.ignored) {
       return { drop: 'the conversation has ended or was handed off', status: 'dropped' };
     }
+    if (result.await) return this.unsupportedIo(task, result.await.request.kind, result.steps);
     if (result.restarted) {
       this.logger.warn(
         { ...context(task), from: result.restarted.from, version: loaded.version },
@@ -237,6 +238,27 @@ export class TurnExecutor {
       pauseMs: result.pauseMs,
       steps: result.steps,
     };
+  }
+
+  /**
+   * The executor does not make a call's or an llm's request yet: a turn that reaches one ends
+   * as that request's failure would without a branch of its own, and the conversation stays
+   * where it was before the turn.
+   */
+  private unsupportedIo(
+    task: TurnTask,
+    kind: 'call' | 'llm',
+    steps: number,
+  ): ScenarioRun | Dropped {
+    const detail = `${kind}_failed`;
+    this.logger.warn(
+      { ...context(task), step: kind },
+      'The scenario reached a step that awaits I/O, which this worker cannot run yet',
+    );
+    if (task.kind !== 'visitor')
+      return { drop: `${kind} steps are not run yet`, status: 'dropped' };
+    const handoff = { reason: 'bot_handoff' as const, detail };
+    return { conversation: null, messages: [], handoff, effects: [], pauseMs: 0, steps };
   }
 
   /** Gives up a timer turn's place until its timer's new due time; the job waits for it. */
