@@ -54,6 +54,18 @@ describe('Egress per host: breaker, slots, metrics', () => {
     expect(await get(backend.url('/json'))).toMatchObject({ kind: 'ok' });
   });
 
+  it('opens the breaker again when the half-open trial fails', async () => {
+    backend.failing = true;
+    for (let i = 0; i < 3; i++) await get(backend.url('/json'));
+    expect(await state(host())).toBe(2);
+    await log.next((l) => l.fields.state === 'halfOpen');
+    const reopened = log.next((l) => l.fields.state === 'open');
+    expect(await get(backend.url('/json'))).toMatchObject({ kind: 'http_error', status: 500 });
+    await reopened;
+    expect(await state(host())).toBe(2);
+    expect(await get(backend.url('/json'))).toMatchObject({ kind: 'breaker_open' });
+  });
+
   it('counts network errors and timeouts against the breaker, 4xx not', async () => {
     for (let i = 0; i < 5; i++) {
       expect(await get(backend.url('/status/404'))).toMatchObject({ kind: 'http_error' });
