@@ -1,12 +1,12 @@
 'use strict';
 // What holding many outbound calls costs: CALLS calls at once through the egress adapter
 // (libs/egress) to a local backend, in another process, that answers each after 200 ms.
-// Twice: the first round opens the connections, the second reuses them (keep-alive); then the
-// same two rounds through undici alone, for comparison.
+// Through the adapter and, for comparison, through undici alone: a first round each opens the
+// connections, the next ones reuse them (keep-alive).
 // Usage: node --expose-gc bench/egress.js [calls=1000]   (no build needed: transpiled here)
 // Prints the round's total time, the latency the adapter adds over the backend's 200 ms (p50,
-// p99), how far RSS and heap grew (per call the backend held at once; RSS grows in the first
-// round only, as freed memory stays with the process), and the CPU spent per call.
+// p99), how far the heap grew per call the backend held at once, the RSS the pooled connections
+// keep, and the CPU spent per call.
 const { spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const { performance } = require('node:perf_hooks');
@@ -74,11 +74,9 @@ async function round(label, sendOne, peakWaiting) {
     return kind;
   });
   // The most memory held while the calls wait: sampled, as the calls arrive over some time.
-  const most = { rss: before.rss, heapUsed: before.heapUsed };
+  const most = { heapUsed: before.heapUsed };
   const sampler = setInterval(() => {
-    const now = process.memoryUsage();
-    most.rss = Math.max(most.rss, now.rss);
-    most.heapUsed = Math.max(most.heapUsed, now.heapUsed);
+    most.heapUsed = Math.max(most.heapUsed, process.memoryUsage().heapUsed);
   }, 5);
   const kinds = await Promise.all(calls);
   clearInterval(sampler);
@@ -94,7 +92,7 @@ async function round(label, sendOne, peakWaiting) {
   );
   const perCall = (bytes) => `${(bytes / peak / 1024).toFixed(1)} KiB per waiting call`;
   console.log(
-    `  at most ${peak} calls waiting at once on the backend; RSS grew ${mib(most.rss - before.rss)} MiB (${perCall(most.rss - before.rss)}), heap ${mib(most.heapUsed - before.heapUsed)} MiB (${perCall(most.heapUsed - before.heapUsed)})`,
+    `  at most ${peak} calls waiting at once on the backend; heap grew ${mib(most.heapUsed - before.heapUsed)} MiB (${perCall(most.heapUsed - before.heapUsed)})`,
   );
   console.log(
     `  CPU ${((cpu.user + cpu.system) / CALLS).toFixed(0)} µs per call; event loop busy ${(elu.utilization * 100).toFixed(0)} % of the round`,
@@ -139,11 +137,20 @@ async function main() {
     await response.body.json();
     return response.statusCode === 200 ? 'ok' : 'http_error';
   };
+  globalThis.gc?.();
+  const rssAtStart = process.memoryUsage().rss;
   try {
     await round('egress, cold (new connections)', viaEgress, nextLine);
-    await round('egress, warm (pooled connections)', viaEgress, nextLine);
-    await round('undici alone, cold', viaUndici, nextLine);
-    await round('undici alone, warm', viaUndici, nextLine);
+    await round('undici alone, cold (new connections)', viaUndici, nextLine);
+    const rss = process.memoryUsage().rss - rssAtStart;
+    console.log(
+      `RSS after both: +${mib(rss)} MiB for ${2 * CALLS} pooled connections (${(rss / 2 / CALLS / 1024).toFixed(1)} KiB each)`,
+    );
+    // Alternating, so that neither gains from code the other one warmed up.
+    for (let i = 0; i < 2; i++) {
+      await round('egress, warm (pooled connections)', viaEgress, nextLine);
+      await round('undici alone, warm (pooled connections)', viaUndici, nextLine);
+    }
   } finally {
     await Promise.all([egress.close(), agent.close()]);
     backend.kill();
