@@ -8,3 +8,4 @@ export * from './mask-secrets';
 export * from './rules/address-rules';
 export * from './rules/host-rules';
 export * from './transport/guarded-lookup';
+export * from './egress.module';
