@@ -172,6 +172,36 @@ describe('Egress outcomes against a real HTTP backend', () => {
     expect(await get('/endless', { timeoutMs: 200 })).toMatchObject({ kind: 'timeout' });
   });
 
+  it('refuses a malformed request unsent, without blaming the host', async () => {
+    const before = backend.requests.length;
+    expect(await get('/json', { headers: { 'x-token': 'a\r\nx-injected: 1' } })).toEqual({
+      kind: 'refused',
+      reason: 'not a valid request: invalid x-token header',
+    });
+    expect(backend.requests.length).toBe(before);
+  });
+
+  it('leaves no timer behind per request: timers do not grow with the requests made', async () => {
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const batch = async (size: number): Promise<number> => {
+      const outcomes = await Promise.all([
+        ...Array.from({ length: size }, () => get('/json')),
+        ...Array.from({ length: size / 5 }, () => get('/hang', { timeoutMs: 50 })),
+        ...Array.from({ length: size / 5 }, () => get('/status/404')),
+      ]);
+      expect(new Set(outcomes.map((o) => (o as { kind: string }).kind))).toEqual(
+        new Set(['ok', 'timeout', 'http_error']),
+      );
+      return timers();
+    };
+    const before = timers();
+    // At most one more: undici's coarse clock, one timer shared by all its requests, which
+    // comes and goes.
+    expect(await batch(10)).toBeLessThanOrEqual(before + 1);
+    expect(await batch(100)).toBeLessThanOrEqual(before + 1);
+  });
+
   it('masks secrets in reasons and logs, and logs neither bodies nor paths', async () => {
     const secret = 'sk-very-secret-token';
     const outcome = await egress.send({

@@ -55,9 +55,17 @@ export async function sendRequest(
       };
     }
     if (error instanceof EgressRefusal) return { kind: 'refused', reason: error.message };
+    // The caller's request is malformed (a header with a line break, a bad length): nothing
+    // was sent, and the host is not to blame for it.
+    const code = (error as { code?: string }).code;
+    if (code && CALLER_ERRORS.has(code)) {
+      return { kind: 'refused', reason: `not a valid request: ${(error as Error).message}` };
+    }
     return { kind: 'network_error', reason: networkReason(error) };
   }
 }
+
+const CALLER_ERRORS = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH']);
 
 function withContentType(req: EgressRequest): Record<string, string> {
   const headers = { ...req.headers };
