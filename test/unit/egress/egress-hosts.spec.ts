@@ -42,7 +42,7 @@ describe('Egress per host: breaker, slots, metrics', () => {
       kind: 'breaker_open',
       reason: `${host()} failed too often lately`,
     });
-    expect(Date.now() - started).toBeLessThan(20);
+    expect(Date.now() - started).toBeLessThan(100);
     expect(backend.requests.length).toBe(sent);
 
     const halfOpen = log.next((l) => l.fields.state === 'halfOpen');
@@ -107,7 +107,7 @@ describe('Egress per host: breaker, slots, metrics', () => {
     const hung = Array.from({ length: 4 }, () => get(backend.url('/hang'), 1000));
     const started = Date.now();
     expect(await get(other.url('/json'))).toMatchObject({ kind: 'ok' });
-    expect(Date.now() - started).toBeLessThan(200);
+    expect(Date.now() - started).toBeLessThan(500);
     await Promise.all(hung);
   });
 
