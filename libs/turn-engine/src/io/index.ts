@@ -1,0 +1,3 @@
+export * from './scenario-io';
+export * from './llm-provider';
+export * from './egress-scenario-io';
