@@ -28,7 +28,7 @@ export class WorkerModule implements OnApplicationBootstrap {
         ConversationModule.forApp('worker', 'blocking'),
         CatalogModule,
         HeartbeatModule,
-        TurnEngineModule,
+        TurnEngineModule.withEgress(env),
         ObservabilityModule,
         QueueWorkersModule.forConsumers({
           [TURN_QUEUE]: {

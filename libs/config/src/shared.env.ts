@@ -55,6 +55,16 @@ export class SharedEnv {
   @Max(10000)
   TURN_GRACE_MS: number = 1000;
 
+  /**
+   * The longest a `call` or `llm` request of a timer's or an incoming request's turn may take
+   * (its step's timeout counts within it). The chat is held meanwhile, so a visitor's message
+   * arriving then waits behind it and may miss its reply budget: keep it short.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  PROACTIVE_CALL_MAX_MS: number = 10_000;
+
   /** Messages of timers and events one chat may have waiting; beyond it the oldest are dropped. */
   @IsInt()
   @Min(1)

@@ -1,7 +1,10 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { withEgressEnv } from '@app/egress';
 import { SharedEnv } from './shared.env';
+import { Secret } from './validate-env';
 
-export class WorkerEnv extends SharedEnv {
+/** Egress settings (EGRESS_*) for the `call` and `llm` steps the worker sends. */
+export class WorkerEnv extends withEgressEnv(SharedEnv) {
   /** Turns one worker process runs at once. Turns of one chat never overlap whatever this is. */
   @IsInt()
   @Min(1)
@@ -45,4 +48,30 @@ export class WorkerEnv extends SharedEnv {
   @Min(0)
   @Max(65535)
   WORKER_HTTP_PORT: number = 3001;
+
+  /**
+   * The key stored secrets are sealed with: the gateway's SECRETS_KEY. Without it, a `call` or
+   * `llm` request that names a secret fails (its `error` outcome); the others are sent.
+   */
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
+    message: 'must be 32 bytes as 64 hex digits or base64 (openssl rand -hex 32)',
+  })
+  @Secret()
+  SECRETS_KEY?: string;
+
+  /** Base URL of the OpenAI-compatible API `llm` steps use, e.g. https://api.openai.com/v1. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http(s) URL' })
+  LLM_BASE_URL?: string;
+
+  /** The model `llm` steps use unless the agent or the step names one. */
+  @IsOptional()
+  @IsString()
+  LLM_MODEL?: string;
+
+  /** The name of the stored secret (PUT /api/secrets/{name}) holding the provider's API key. */
+  @IsOptional()
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be a secret name' })
+  LLM_API_KEY_SECRET?: string;
 }

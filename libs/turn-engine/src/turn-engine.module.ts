@@ -1,16 +1,40 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
+import { EgressModule } from '@app/egress';
+import { ScenarioIo, UnavailableScenarioIo } from './io/scenario-io';
+import { scenarioIoProviders, ScenarioIoSettings } from './io/scenario-io.providers';
 import { TimerScheduler } from './timer-scheduler.service';
 import { TurnExecutor } from './turn-executor.service';
 
 /**
- * What runs turns: the executor and the timers it arms. A worker runs it for the jobs it takes
- * off the queues; a gateway with the in-process turn driver runs it itself. Needs the app's
- * settings, Redis clients and ConversationModule (the store and the queues).
+ * What runs turns: the executor, the timers it arms and the port its call and llm steps go
+ * out through. A worker runs it for the jobs it takes off the queues; a gateway with the
+ * in-process turn driver runs it itself. Needs the app's settings, Redis clients, metrics and
+ * ConversationModule (the store and the queues).
  */
-@Module({
-  imports: [CatalogModule],
-  providers: [TurnExecutor, TimerScheduler],
-  exports: [TurnExecutor],
-})
-export class TurnEngineModule {}
+@Module({})
+export class TurnEngineModule {
+  /** Call and llm steps are sent through the process's egress, with its stored secrets. */
+  static withEgress(env: ScenarioIoSettings): DynamicModule {
+    return {
+      module: TurnEngineModule,
+      imports: [CatalogModule, EgressModule.forRoot(env)],
+      providers: [TurnExecutor, TimerScheduler, ...scenarioIoProviders(env)],
+      exports: [TurnExecutor],
+    };
+  }
+
+  /** Call and llm steps fail (their `error` outcome), for the reason given. */
+  static withoutIo(why: string): DynamicModule {
+    return {
+      module: TurnEngineModule,
+      imports: [CatalogModule],
+      providers: [
+        TurnExecutor,
+        TimerScheduler,
+        { provide: ScenarioIo, useValue: new UnavailableScenarioIo(why) },
+      ],
+      exports: [TurnExecutor],
+    };
+  }
+}

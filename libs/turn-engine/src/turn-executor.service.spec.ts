@@ -9,6 +9,8 @@ import type {
   TurnCommit,
 } from '@app/conversation';
 import { compileAgent, runTurn } from '@app/scenario';
+import type { IoOutcome, IoRequest } from '@app/scenario';
+import { IoBudget, ScenarioIo } from './io/scenario-io';
 import type { TimerScheduler } from './timer-scheduler.service';
 import { TurnExecutor } from './turn-executor.service';
 import { proactiveTask, visitorTask } from './turn-task';
@@ -57,7 +59,20 @@ const ENV = {
   TURN_GRACE_MS: 1000,
   OUTBOX_MAX: 50,
   SCENARIO_MAX_STEPS: 100,
+  PROACTIVE_CALL_MAX_MS: 7000,
 } as SharedEnv;
+
+/** Answers each request with the next outcome, recording what it was asked and its budget. */
+class FakeIo extends ScenarioIo {
+  readonly asked: Array<{ request: IoRequest; budget: IoBudget; at: number }> = [];
+  outcomes: Array<IoOutcome | Error | Promise<IoOutcome>> = [];
+  perform(request: IoRequest, budget: IoBudget): Promise<IoOutcome> {
+    this.asked.push({ request, budget, at: Date.now() });
+    const next = this.outcomes.shift() ?? { kind: 'error' };
+    if (next instanceof Promise) return next;
+    return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+  }
+}
 
 /** The conversation after the greeting: waiting for the order number. */
 function waiting(agentId = 'shop', version = 1): StoredConversation {
@@ -75,6 +90,7 @@ class FakeStore {
   readonly commits: TurnCommit[] = [];
   readonly claims: { fields?: string[]; until: number; leaseUntil: number }[] = [];
   readonly postponed: { armedField: string; armed: string }[] = [];
+  readonly renewals: number[] = [];
 
   claimInTurn(args: { fields?: string[]; until: number; leaseUntil: () => number }) {
     this.claims.push({ fields: args.fields, until: args.until, leaseUntil: args.leaseUntil() });
@@ -91,6 +107,10 @@ class FakeStore {
   join() {
     return Promise.resolve();
   }
+  claimOne(args: { leaseUntil: number }) {
+    this.renewals.push(args.leaseUntil);
+    return Promise.resolve(this.claim);
+  }
 }
 
 function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, agent: AGENT }) {
@@ -105,8 +125,24 @@ function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, age
       return Promise.resolve();
     },
   } as unknown as TimerScheduler;
-  const executor = new TurnExecutor(store as unknown as ConversationStore, agents, timers, ENV);
-  return { store, armed, executor };
+  const io = new FakeIo();
+  // The executor renews a proactive turn's lease through `claim`, which the fake answers
+  // (its own `claim` field is what the claim answers).
+  const conversations = {
+    claimInTurn: store.claimInTurn.bind(store),
+    commit: store.commit.bind(store),
+    postpone: store.postpone.bind(store),
+    join: store.join.bind(store),
+    claim: store.claimOne.bind(store),
+  };
+  const executor = new TurnExecutor(
+    conversations as unknown as ConversationStore,
+    agents,
+    timers,
+    ENV,
+    io,
+  );
+  return { store, armed, executor, io };
 }
 
 const visitor = (text: string, deadline = Date.now() + 4000) =>
@@ -133,6 +169,55 @@ const event = () =>
     name: 'shipped',
     data: { id: '42' },
   });
+
+const CALL_AGENT = compileAgent(
+  `
+events: { shipped: lookup }
+start: ask
+branches:
+  ask:
+    - wait: { save: order }
+    - say: "Looking it up"
+    - goto: lookup
+  lookup:
+    - call:
+        url: "https://shop.example.com/orders/{{order}}"
+        save: { state: body.status }
+        on: { error: missing, timeout: slow }
+    - say: "Order {{order}}: {{state}}"
+    - goto: done
+  missing:
+    - say: "Not found"
+    - call: { url: "https://shop.example.com/other", on: { timeout: slow } }
+  slow:
+    - say: "Too slow"
+    - goto: ask
+  done:
+    - say: "Thanks"
+    - goto: ask
+`,
+  { channel: WEBIM_CHANNEL_VARIABLES },
+).agent;
+
+const BARE_CALL_AGENT = compileAgent(
+  `
+start: ask
+branches:
+  ask:
+    - wait: {}
+    - call: { url: "https://shop.example.com/orders" }
+    - say: "Found"
+`,
+  { channel: WEBIM_CHANNEL_VARIABLES },
+).agent;
+
+const loaded = (agent: typeof AGENT): LoadedAgent => ({ id: 'shop', version: 1, agent });
+
+/** A claim of a chat whose conversation with `agent` waits at its first `wait`. */
+function claimedAt(agent: typeof AGENT): Extract<ClaimResult, { status: 'ok' }> {
+  const { state } = runTurn(agent, null, { kind: 'chat_started', vars: {} }, { maxSteps: 100 });
+  return { status: 'ok', conversation: { agentId: 'shop', agentVersion: 1, state }, values: [] };
+}
 
 const timer = (jobId = 'timer-job') =>
   proactiveTask(jobId, 1, {
@@ -193,41 +278,95 @@ describe('TurnExecutor: visitor turns', () => {
     }
   });
 
-  it('hands off with call_failed, keeping the conversation, at a call step it cannot run yet', async () => {
+  it('runs a call step: sends its request under the turn deadline and resumes on its outcome', async () => {
+    const { store, executor, io } = setup(loaded(CALL_AGENT));
+    store.claim = claimedAt(CALL_AGENT);
+    io.outcomes = [{ kind: 'response', status: 200, body: { status: 'shipped' } }];
+    const task = visitor('A-1');
+    expect(await executor.run(task)).toMatchObject({ status: 'answered', handoff: undefined });
+    expect(io.asked).toHaveLength(1);
+    expect(io.asked[0].request).toMatchObject({ kind: 'call', method: 'GET' });
+    expect(io.asked[0].budget).toEqual({ deadline: task.deadline });
+    expect(store.commits).toHaveLength(1);
+    expect(store.commits[0].messages).toEqual([
+      { type: 'text', text: 'Looking it up' },
+      { type: 'text', text: 'Order A-1: shipped' },
+      { type: 'text', text: 'Thanks' },
+    ]);
+    expect(store.commits[0].conversation?.state).toMatchObject({
+      status: 'waiting',
+      branch: 'ask',
+    });
+  });
+
+  it('routes each outcome to its branch, across several requests in one turn', async () => {
+    const { store, executor, io } = setup(loaded(CALL_AGENT));
+    store.claim = claimedAt(CALL_AGENT);
+    io.outcomes = [{ kind: 'response', status: 404, body: {} }, { kind: 'timeout' }];
+    expect(await executor.run(visitor('A-2'))).toMatchObject({ status: 'answered' });
+    expect(io.asked.map((a) => a.request.kind)).toEqual(['call', 'call']);
+    expect(store.commits[0].messages.map((m) => (m as { text: string }).text)).toEqual([
+      'Looking it up',
+      'Not found',
+      'Too slow',
+    ]);
+  });
+
+  it('hands off with call_timeout or call_failed where the step has no branch for it', async () => {
+    for (const [outcome, reason] of [
+      [{ kind: 'timeout' }, 'call_timeout'],
+      [new Error('port broke'), 'call_failed'],
+    ] as const) {
+      const { store, executor, io } = setup(loaded(BARE_CALL_AGENT));
+      store.claim = claimedAt(BARE_CALL_AGENT);
+      io.outcomes = [outcome];
+      expect(await executor.run(visitor('x'))).toMatchObject({ handoff: 'bot_handoff' });
+      expect(store.commits[0].sink).toMatchObject({
+        handoff: { reason: 'bot_handoff', detail: reason },
+      });
+    }
+  });
+
+  it('hands off with scenario_error when the requests loop past the step limit', async () => {
     const { agent } = compileAgent(
       `
-events: { shipped: lookup }
 start: ask
 branches:
   ask:
     - wait: {}
-    - say: "Looking it up"
-    - goto: lookup
-  lookup:
-    - call: { url: "https://shop.example.com/orders", on: { timeout: ask } }
-    - say: "Found"
+    - goto: again
+  again:
+    - call: { url: "https://shop.example.com/ping", on: { ok: again, error: again, timeout: again } }
 `,
       { channel: WEBIM_CHANNEL_VARIABLES },
     );
-    const loaded = { id: 'shop', version: 1, agent };
-    const { store, executor } = setup(loaded);
-    const { state } = runTurn(agent, null, { kind: 'chat_started', vars: {} }, { maxSteps: 100 });
-    store.claim = {
-      status: 'ok',
-      conversation: { agentId: 'shop', agentVersion: 1, state },
-      values: [],
-    };
-    expect(await executor.run(visitor('A-1'))).toMatchObject({ handoff: 'bot_handoff' });
+    const { store, executor, io } = setup(loaded(agent));
+    store.claim = claimedAt(agent);
+    io.outcomes = Array.from({ length: 200 }, () => ({ kind: 'timeout' as const }));
+    expect(await executor.run(visitor('x'))).toMatchObject({ handoff: 'scenario_error' });
+    expect(io.asked.length).toBeLessThan(ENV.SCENARIO_MAX_STEPS);
+    expect(store.commits[0].conversation).toBeNull();
+  });
+
+  it('keeps "then: later" steps on the failure path, unsent, until they are run', async () => {
+    const { agent } = compileAgent(
+      `
+start: ask
+branches:
+  ask:
+    - wait: {}
+    - call: { url: "https://shop.example.com/orders", then: later, on: { timeout: ask } }
+`,
+      { channel: WEBIM_CHANNEL_VARIABLES },
+    );
+    const { store, executor, io } = setup(loaded(agent));
+    store.claim = claimedAt(agent);
+    expect(await executor.run(visitor('x'))).toMatchObject({ handoff: 'bot_handoff' });
+    expect(io.asked).toEqual([]);
     expect(store.commits[0]).toMatchObject({
       conversation: null,
-      messages: [],
       sink: { kind: 'reply', handoff: { reason: 'bot_handoff', detail: 'call_failed' } },
     });
-
-    const proactive = setup(loaded);
-    proactive.store.claim = store.claim;
-    expect(await proactive.executor.run(event())).toEqual({ status: 'dropped' });
-    expect(proactive.store.commits[0]).toMatchObject({ conversation: null, messages: [] });
   });
 
   it('starts afresh in a conversation of another agent', async () => {
@@ -299,6 +438,34 @@ describe('TurnExecutor: proactive turns', () => {
     expect(commit.sink).toEqual({ kind: 'outbox', outboxMax: ENV.OUTBOX_MAX });
     expect(commit.messages).toEqual([{ type: 'text', text: 'Order 42 shipped.' }]);
     expect(commit.origin).toEqual({ source: 'event', name: 'shipped', data: { id: '42' } });
+  });
+
+  it("runs an event's call within PROACTIVE_CALL_MAX_MS, renewing its lease while it waits", async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    try {
+      const { store, executor, io } = setup(loaded(CALL_AGENT));
+      store.claim = claimedAt(CALL_AGENT);
+      let answer!: (outcome: IoOutcome) => void;
+      io.outcomes = [new Promise<IoOutcome>((resolve) => (answer = resolve))];
+      const running = executor.run(event());
+      await jest.advanceTimersByTimeAsync(0);
+      expect(io.asked).toHaveLength(1);
+      expect(io.asked[0].budget).toEqual({ deadline: 1_000_000 + ENV.PROACTIVE_CALL_MAX_MS });
+      expect(store.renewals).toEqual([]);
+      await jest.advanceTimersByTimeAsync(3500);
+      // Every third of the 5 s lease, each renewal another 5 s from its moment.
+      expect(store.renewals).toEqual([1_001_666 + 5000, 1_003_332 + 5000]);
+      answer({ kind: 'response', status: 200, body: { status: 'packed' } });
+      expect(await running).toEqual({ status: 'delivered', messages: 2, dropped: 0 });
+      expect(store.commits[0].messages).toEqual([
+        { type: 'text', text: 'Order : packed' },
+        { type: 'text', text: 'Thanks' },
+      ]);
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(store.renewals).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('keeps one turn id for a job across its retries', () => {

@@ -18,12 +18,17 @@ import {
   TranscriptSource,
   TurnJobResult,
 } from '@app/conversation';
-import { runTurn, ScenarioError } from '@app/scenario';
-import type { BotMessage, TurnEffect } from '@app/scenario';
+import { resumeTurn, runTurn, ScenarioError } from '@app/scenario';
+import type { BotMessage, IoOutcome, IoRequest, TurnEffect, TurnResult } from '@app/scenario';
+import { IoBudget, ScenarioIo } from './io/scenario-io';
 import { TimerScheduler } from './timer-scheduler.service';
 import { ProactiveTask, TurnTask, VisitorTask } from './turn-task';
 
-/** How long a proactive turn holds its chat; it runs in milliseconds (pauses are capped). */
+/**
+ * How long a proactive turn holds its chat at a time. It runs in milliseconds, or waits for a
+ * call (capped by PROACTIVE_CALL_MAX_MS) or a pause (capped below the lease), renewing its
+ * lease every third of it meanwhile.
+ */
 const PROACTIVE_LEASE_MS = 5000;
 /** How long a proactive turn waits for the chat's earlier turns before its job is retried. */
 const PROACTIVE_MAX_WAIT_MS = 30_000;
@@ -76,6 +81,7 @@ export class TurnExecutor {
     private readonly agents: AgentCache,
     private readonly timers: TimerScheduler,
     private readonly env: SharedEnv,
+    private readonly io: ScenarioIo,
   ) {}
 
   run(task: VisitorTask): Promise<TurnJobResult>;
@@ -116,12 +122,21 @@ export class TurnExecutor {
       }
     }
 
-    const run = await this.runScenario(task, claim.conversation);
+    // A proactive turn may wait for a call or a pause: its place in the chat must outlast both.
+    const renewal = task.kind === 'visitor' ? null : this.keepLease(task);
+    let run: ScenarioRun | Dropped;
+    try {
+      run = await this.runScenario(task, claim.conversation);
+      if (!('drop' in run) && run.pauseMs > 0) {
+        await sleep(Math.max(0, Math.min(run.pauseMs, hold.pauseLimit())));
+      }
+    } finally {
+      await renewal?.stop();
+    }
     if ('drop' in run) {
       if (task.kind === 'visitor') throw new Error('A visitor turn is never dropped');
       return this.drop(task, run, fired);
     }
-    if (run.pauseMs > 0) await sleep(Math.max(0, Math.min(run.pauseMs, hold.pauseLimit())));
     const committed = await this.store.commit({
       ...task,
       conversation: run.conversation,
@@ -162,6 +177,39 @@ export class TurnExecutor {
       beforeTry: () => this.store.join({ ...task, leaseUntil: Date.now() + PROACTIVE_LEASE_MS }),
       // A pause spaces a proactive branch's messages; it must end well inside the lease.
       pauseLimit: () => PROACTIVE_LEASE_MS - 1000,
+    };
+  }
+
+  /**
+   * Renews a claimed proactive turn's lease while it runs, through the claim itself: it renews
+   * only a turn still at the head of its chat, never puts back one dropped meanwhile (whose
+   * commit then finds it lost).
+   */
+  private keepLease(task: ProactiveTask): { stop: () => Promise<void> } {
+    let renewing: Promise<void> = Promise.resolve();
+    const renew = () => {
+      renewing = this.store
+        .claim({ ...task, leaseUntil: Date.now() + PROACTIVE_LEASE_MS })
+        .then((claim) => {
+          if (claim.status !== 'ok') {
+            this.logger.warn(
+              { ...context(task), status: claim.status },
+              'Proactive turn lost its chat while it ran',
+            );
+          }
+        })
+        .catch((error: Error) =>
+          this.logger.warn({ ...context(task), err: error.message }, 'Could not renew the lease'),
+        );
+    };
+    const timer = setInterval(renew, Math.floor(PROACTIVE_LEASE_MS / 3));
+    timer.unref();
+    // The commit waits for a renewal in flight, which would otherwise land after it.
+    return {
+      stop: () => {
+        clearInterval(timer);
+        return renewing;
+      },
     };
   }
 
@@ -211,19 +259,25 @@ export class TurnExecutor {
       );
     }
 
-    let result;
+    let result: TurnResult;
     try {
-      result = runTurn(loaded.agent, own?.state ?? null, task.input, {
-        maxSteps: this.env.SCENARIO_MAX_STEPS,
-      });
+      const opts = { maxSteps: this.env.SCENARIO_MAX_STEPS };
+      result = runTurn(loaded.agent, own?.state ?? null, task.input, opts);
+      if (result.ignored) {
+        return { drop: 'the conversation has ended or was handed off', status: 'dropped' };
+      }
+      // Run, answer the step's request, resume: the interpreter counts the steps of every
+      // segment against the limit, and each request's time ends at the turn's deadline.
+      while (result.await) {
+        const { request, resume } = result.await;
+        if (request.detach) return this.unsupportedIo(task, request.kind, result.steps);
+        const outcome = await this.perform(task, request);
+        result = resumeTurn(loaded.agent, resume, outcome, opts);
+      }
     } catch (error) {
       if (error instanceof ScenarioError) return failed(error.message);
       throw error;
     }
-    if (result.ignored) {
-      return { drop: 'the conversation has ended or was handed off', status: 'dropped' };
-    }
-    if (result.await) return this.unsupportedIo(task, result.await.request.kind, result.steps);
     if (result.restarted) {
       this.logger.warn(
         { ...context(task), from: result.restarted.from, version: loaded.version },
@@ -241,9 +295,33 @@ export class TurnExecutor {
   }
 
   /**
-   * The executor does not make a call's or an llm's request yet: a turn that reaches one ends
-   * as that request's failure would without a branch of its own, and the conversation stays
-   * where it was before the turn.
+   * Makes a step's request under the turn's budget. A visitor turn's request ends by the
+   * turn's deadline (egress keeps its margin for the commit back); a proactive turn's gets the
+   * author's timeout within PROACTIVE_CALL_MAX_MS. The port answers failures as outcomes; an
+   * exception from it is one more failure of the request.
+   */
+  private async perform(task: TurnTask, request: IoRequest): Promise<IoOutcome> {
+    const started = Date.now();
+    const budget: IoBudget = {
+      deadline: task.kind === 'visitor' ? task.deadline : started + this.env.PROACTIVE_CALL_MAX_MS,
+    };
+    let outcome: IoOutcome;
+    try {
+      outcome = await this.io.perform(request, budget);
+    } catch (error) {
+      outcome = { kind: 'error', message: (error as Error).message };
+    }
+    this.logger.debug(
+      { ...context(task), step: request.kind, outcome: outcome.kind, ms: Date.now() - started },
+      'Step request answered',
+    );
+    return outcome;
+  }
+
+  /**
+   * `then: later` (answer now, finish the turn later) is not run yet: a turn that reaches such
+   * a step ends as that request's failure would without a branch of its own, and the
+   * conversation stays where it was before the turn.
    */
   private unsupportedIo(
     task: TurnTask,
@@ -253,10 +331,10 @@ export class TurnExecutor {
     const detail = `${kind}_failed`;
     this.logger.warn(
       { ...context(task), step: kind },
-      'The scenario reached a step that awaits I/O, which this worker cannot run yet',
+      'The scenario reached a step with "then: later", which is not run yet; treated as failed',
     );
     if (task.kind !== 'visitor')
-      return { drop: `${kind} steps are not run yet`, status: 'dropped' };
+      return { drop: `${kind} steps with "then: later" are not run yet`, status: 'dropped' };
     const handoff = { reason: 'bot_handoff' as const, detail };
     return { conversation: null, messages: [], handoff, effects: [], pauseMs: 0, steps };
   }

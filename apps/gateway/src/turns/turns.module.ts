@@ -9,6 +9,14 @@ import { ReplyListener } from './reply-listener.service';
 import { TurnDispatcher } from './turn-dispatcher.service';
 import { TurnProducer } from './turn-producer';
 
+/**
+ * Turns run here send no requests: call and llm steps are a worker's, which has the egress
+ * settings and the secrets' key. Here they fail, taking their `error` branch or handing off.
+ */
+const IN_PROCESS_ENGINE = TurnEngineModule.withoutIo(
+  'call and llm steps are sent by workers only (TURN_DRIVER=bullmq)',
+);
+
 /** What the webhook needs of whatever stands in the TurnDispatcher's place. */
 export type TurnDispatcherClass = Type<Pick<TurnDispatcher, 'answer' | 'refuse'>>;
 
@@ -23,7 +31,7 @@ export class TurnsModule {
     const inProcess = env.TURN_DRIVER === 'in-process';
     return {
       module: TurnsModule,
-      imports: [InstanceIdModule, ChannelsModule, ...(inProcess ? [TurnEngineModule] : [])],
+      imports: [InstanceIdModule, ChannelsModule, ...(inProcess ? [IN_PROCESS_ENGINE] : [])],
       providers: [
         { provide: TurnProducer, useClass: inProcess ? InProcessTurnProducer : BullmqTurnProducer },
         { provide: TurnDispatcher, useClass: dispatcher },
