@@ -1,5 +1,11 @@
 import { once } from 'node:events';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -15,11 +21,14 @@ import type { AddressInfo } from 'node:net';
  *   /huge-declared     200 with Content-Length 100 MiB, nothing sent
  *   /endless           200 chunked, a chunk every 5 ms, never ends
  *   /redirect?to=URL   302 to URL
+ *   /orders/ID         200 {"id": ID, "status": "shipped"}
  * `failing` turns every route into 500 (for breaker tests); `inFlight`/`maxInFlight` count
- * requests being answered; `hugeBytesWritten` counts the bytes /huge managed to write.
+ * requests being answered; `hugeBytesWritten` counts the bytes /huge managed to write;
+ * `received` keeps each request's path and headers.
  */
 export class FakeBackend {
   readonly requests: string[] = [];
+  readonly received: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
   failing = false;
   inFlight = 0;
   maxInFlight = 0;
@@ -56,6 +65,7 @@ export class FakeBackend {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://backend');
     this.requests.push(url.pathname);
+    this.received.push({ path: url.pathname, headers: req.headers });
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     res.on('close', () => this.inFlight--);
@@ -112,6 +122,9 @@ export class FakeBackend {
     if (path === '/redirect') {
       res.writeHead(302, { location: url.searchParams.get('to') ?? '/' });
       return void res.end();
+    }
+    if (path.startsWith('/orders/')) {
+      return json(res, 200, { id: decodeURIComponent(path.slice(8)), status: 'shipped' });
     }
     json(res, 404, { error: 'no such route' });
   }

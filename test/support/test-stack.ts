@@ -144,6 +144,9 @@ export class TestStack {
       ADMIN_TOKEN: this.adminToken,
       PUBLIC_BASE_URL: this.baseUrl,
       DEMO_AGENT_FILE: join(__dirname, '../../agents/demo.yaml'),
+      // Call steps may reach local fake backends (test/support/fake-backend.ts) and no other.
+      EGRESS_ALLOWED_HOSTS: '127.0.0.1',
+      EGRESS_ALLOWED_PRIVATE: '127.0.0.1',
       ...this.options.env,
     };
   }
