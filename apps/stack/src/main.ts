@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadEnv, StackEnv } from '@app/config';
 import { Launcher } from '@app/launcher';
@@ -31,6 +32,14 @@ async function main(): Promise<void> {
     const redis = await launcher.startRedis({ binary: settings.REDIS_SERVER_BIN });
     env.REDIS_URL = redis.url;
     console.log(`Embedded Redis on ${redis.url} (ephemeral; set REDIS_URL to use your own)`);
+  }
+  if (!settings.SECRETS_KEY) {
+    // The gateway seals the secrets the worker's call and llm steps open: one key for both.
+    env.SECRETS_KEY = randomBytes(32).toString('hex');
+    console.log(
+      'SECRETS_KEY is not set: the gateway and worker share a key for this run, so secrets ' +
+        'stored now cannot be read after a restart',
+    );
   }
   const start = (app: 'gateway' | 'worker') =>
     launcher.startApp({ name: app, script: join(__dirname, '..', app, 'main.js'), env });

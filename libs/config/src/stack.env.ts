@@ -1,4 +1,5 @@
 import { IsOptional, IsString, Matches } from 'class-validator';
+import { Secret } from './validate-env';
 
 /** What `npm start` decides itself; the gateway and worker it starts validate the rest. */
 export class StackEnv {
@@ -11,4 +12,13 @@ export class StackEnv {
   @IsOptional()
   @IsString()
   REDIS_SERVER_BIN?: string;
+
+  /**
+   * Read to know whether it is set (in the environment or `.env`): unset, one key is generated
+   * for the run and handed to both the gateway and the worker, which validate it.
+   */
+  @IsOptional()
+  @IsString()
+  @Secret()
+  SECRETS_KEY?: string;
 }
