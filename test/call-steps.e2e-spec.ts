@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { TURN_QUEUE } from '@app/conversation';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 import { FakeBackend } from './support/fake-backend';
 import { dumpRedis } from './support/redis-dump';
 import { TestStack } from './support/test-stack';
+import { waitFor } from './support/wait-for';
 import { transcript, WebimClient } from './support/webim-client';
 
 // A visitor's turn that reaches a `call` step: the worker sends the request to a real HTTP
@@ -12,6 +14,8 @@ const REPLY_BUDGET_MS = 3000;
 const SECRETS_KEY = randomBytes(32).toString('hex');
 
 const agent = (backend: string, outside: string) => `
+events:
+  lookup: slow_lookup
 start: ask
 branches:
   ask:
@@ -50,6 +54,10 @@ branches:
   outside_bare:
     - call: { url: '${outside}/json' }
     - say: 'Unexpected'
+  slow_lookup:
+    - call: { url: '${backend}/slow?ms={{event_ms}}', on: { error: sorry, timeout: slow } }
+    - say: 'Looked up {{event_tag}}'
+    - goto: ask
   sorry:
     - say: 'Sorry, that failed ({{code}})'
     - goto: ask
@@ -150,5 +158,40 @@ describe('call steps in a visitor turn', () => {
     expect((await webim.say('outside-bare', 'outside-bare')).body).toEqual({ has_answer: false });
     expect(await handoffOf('outside-bare')).toMatchObject({ detail: 'call_failed' });
     expect(backend.received.length).toBe(before);
+  });
+
+  it("holds the chat through an event's call longer than its lease, then runs the next event", async () => {
+    const { queue, events } = await stack.bull(PROACTIVE_QUEUE);
+    await webim.newChat('event');
+    const send = async (data: Record<string, string>) => {
+      const response = await stack.api('/api/channels/shop/chats/event/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'lookup', data }),
+      });
+      expect(response.status).toBe(202);
+      return ((await response.json()) as { id: string }).id;
+    };
+    const first = await send({ ms: '6500', tag: 'first' });
+    await waitFor('the slow lookup to reach the backend', () =>
+      backend.received.some((r) => r.path === '/slow'),
+    );
+    // Past the first turn's 5 s lease as it was claimed: only its renewals keep the second
+    // turn, which would otherwise drop it as abandoned, waiting behind it.
+    await sleep(5500);
+    const second = await send({ ms: '0', tag: 'second' });
+    const results = await Promise.all(
+      [first, second].map(async (id) =>
+        (await queue.getJob(id))!.waitUntilFinished(events, 15_000),
+      ),
+    );
+    expect(results).toEqual([
+      { status: 'delivered', messages: 1, dropped: 0 },
+      { status: 'delivered', messages: 1, dropped: 0 },
+    ]);
+    expect(await stack.conversations.outbox('shop', 'event')).toEqual([
+      { type: 'text', text: 'Looked up first' },
+      { type: 'text', text: 'Looked up second' },
+    ]);
   });
 });
