@@ -1,6 +1,7 @@
 import { COUNTING_AGENT, expectOneAtATime } from './support/agents';
 import { TestStack } from './support/test-stack';
-import { WebimClient } from './support/webim-client';
+import { FakeBackend } from './support/fake-backend';
+import { transcript, WebimClient } from './support/webim-client';
 
 // TURN_DRIVER=in-process: the gateway runs visitor turns itself, with no worker and no BullMQ
 // job, under the same turn protocol: the chat's order, one outcome per turn, re-sends joined.
@@ -32,5 +33,32 @@ describe('visitor turns run in the gateway (TURN_DRIVER=in-process)', () => {
     const byLength = expectOneAtATime(answers);
     const { conversation } = await stack.conversations.read('count', 'd-2');
     expect(conversation?.state.vars.log).toBe(byLength.at(-1));
+  });
+
+  it('sends no call: a call step takes its error branch, the backend untouched', async () => {
+    const backend = await FakeBackend.start();
+    try {
+      const calling = stack.webim(
+        await stack.addChannel(
+          'calling',
+          `
+start: ask
+branches:
+  ask:
+    - wait: {}
+    - call: { url: '${backend.url('/json')}', on: { ok: done, error: failed } }
+  done:
+    - say: 'Called'
+  failed:
+    - say: 'Calls need a worker'
+`,
+        ),
+      );
+      await calling.newChat('d-3');
+      expect(transcript((await calling.say('d-3', 'go')).body)).toEqual(['Calls need a worker']);
+      expect(backend.received).toEqual([]);
+    } finally {
+      await backend.stop();
+    }
   });
 });
