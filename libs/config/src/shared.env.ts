@@ -56,9 +56,9 @@ export class SharedEnv {
   TURN_GRACE_MS: number = 1000;
 
   /**
-   * The longest a `call` or `llm` request of a timer's or an incoming request's turn may take
-   * (its step's timeout counts within it). The chat is held meanwhile, so a visitor's message
-   * arriving then waits behind it and may miss its reply budget: keep it short.
+   * The longest the `call` and `llm` requests of a timer's or an incoming request's turn may
+   * take together (a step's timeout counts within it). The chat is held meanwhile, so a
+   * visitor's message arriving then waits behind the turn and may miss its reply budget.
    */
   @IsInt()
   @Min(100)

@@ -468,6 +468,26 @@ describe('TurnExecutor: proactive turns', () => {
     }
   });
 
+  it("gives an event's requests one PROACTIVE_CALL_MAX_MS together, not each", async () => {
+    jest.useFakeTimers({ now: 2_000_000 });
+    try {
+      const { store, executor, io } = setup(loaded(CALL_AGENT));
+      store.claim = claimedAt(CALL_AGENT);
+      let answer!: (outcome: IoOutcome) => void;
+      io.outcomes = [new Promise<IoOutcome>((resolve) => (answer = resolve)), { kind: 'timeout' }];
+      const running = executor.run(event());
+      await jest.advanceTimersByTimeAsync(3000);
+      answer({ kind: 'response', status: 404 });
+      expect(await running).toMatchObject({ status: 'delivered', messages: 2 });
+      expect(io.asked.map((a) => [a.at, a.budget.deadline])).toEqual([
+        [2_000_000, 2_000_000 + ENV.PROACTIVE_CALL_MAX_MS],
+        [2_003_000, 2_000_000 + ENV.PROACTIVE_CALL_MAX_MS],
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('keeps one turn id for a job across its retries', () => {
     expect(event().turnId).toBe(event().turnId);
     expect(timer('a').turnId).not.toBe(timer('b').turnId);

@@ -267,11 +267,12 @@ export class TurnExecutor {
         return { drop: 'the conversation has ended or was handed off', status: 'dropped' };
       }
       // Run, answer the step's request, resume: the interpreter counts the steps of every
-      // segment against the limit, and each request's time ends at the turn's deadline.
+      // segment against the limit, and every request ends by the turn's one I/O deadline.
+      const budget = this.ioBudget(task);
       while (result.await) {
         const { request, resume } = result.await;
         if (request.detach) return this.unsupportedIo(task, request.kind, result.steps);
-        const outcome = await this.perform(task, request);
+        const outcome = await this.perform(task, request, budget);
         result = resumeTurn(loaded.agent, resume, outcome, opts);
       }
     } catch (error) {
@@ -295,16 +296,23 @@ export class TurnExecutor {
   }
 
   /**
-   * Makes a step's request under the turn's budget. A visitor turn's request ends by the
-   * turn's deadline (egress keeps its margin for the commit back); a proactive turn's gets the
-   * author's timeout within PROACTIVE_CALL_MAX_MS. The port answers failures as outcomes; an
-   * exception from it is one more failure of the request.
+   * When the turn's requests must be over. A visitor turn's end by its deadline (egress keeps
+   * its margin for the commit back); a timer's or an event's, together, within
+   * PROACTIVE_CALL_MAX_MS of the first, since the chat waits for them.
    */
-  private async perform(task: TurnTask, request: IoRequest): Promise<IoOutcome> {
-    const started = Date.now();
-    const budget: IoBudget = {
-      deadline: task.kind === 'visitor' ? task.deadline : started + this.env.PROACTIVE_CALL_MAX_MS,
+  private ioBudget(task: TurnTask): IoBudget {
+    return {
+      deadline:
+        task.kind === 'visitor' ? task.deadline : Date.now() + this.env.PROACTIVE_CALL_MAX_MS,
     };
+  }
+
+  /**
+   * Makes a step's request under the turn's budget, within the author's timeout. The port
+   * answers failures as outcomes; an exception from it is one more failure of the request.
+   */
+  private async perform(task: TurnTask, request: IoRequest, budget: IoBudget): Promise<IoOutcome> {
+    const started = Date.now();
     let outcome: IoOutcome;
     try {
       outcome = await this.io.perform(request, budget);
