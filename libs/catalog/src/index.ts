@@ -5,4 +5,3 @@ export * from './agent-cache.service';
 export * from './secret-box';
 export * from './secret-store';
 export * from './secret-resolver';
-export * from './mask-secrets';

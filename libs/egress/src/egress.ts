@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { DeadlineRules, effectiveTimeout } from './deadline';
 import { EgressMetrics } from './egress-metrics';
 import { BreakerSettings, HostFailure, HostRegistry } from './hosts/host-registry';
-import { maskSecrets } from './mask-secrets';
+import { maskSecrets } from '@app/logging';
 import { EgressOutcome, isHostFailure } from './outcome';
 import type { EgressRequest } from './request';
 import { AddressRules } from './rules/address-rules';
@@ -109,7 +109,7 @@ export class Egress {
         if (outcome.kind === 'breaker_open') sent = false;
       }
     }
-    outcome = { ...outcome, reason: maskSecrets(outcome.reason, request.secrets) };
+    outcome = { ...outcome, reason: maskSecrets(outcome.reason, request.secrets ?? []) };
     const host = 'host' in target ? target.host : REFUSED_HOST_LABEL;
     const elapsed = this.now() - started;
     this.metrics?.record(host, outcome.kind, sent ? elapsed / 1000 : null);

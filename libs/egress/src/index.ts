@@ -4,7 +4,6 @@ export * from './egress-metrics';
 export * from './outcome';
 export * from './request';
 export * from './deadline';
-export * from './mask-secrets';
 export * from './rules/address-rules';
 export * from './rules/host-rules';
 export * from './transport/guarded-lookup';

@@ -1,3 +1,4 @@
 export * from './redact';
 export * from './logger.module';
 export * from './throttled';
+export * from './mask-secrets';

@@ -214,7 +214,7 @@ describe('Egress outcomes against a real HTTP backend', () => {
     });
     expect(outcome).toEqual({
       kind: 'refused',
-      reason: '***.evil.example is not in EGRESS_ALLOWED_HOSTS',
+      reason: '[secret].evil.example is not in EGRESS_ALLOWED_HOSTS',
     });
 
     await get(`/echo?key=${secret}`, {

@@ -1,5 +1,5 @@
 // An egress outcome as the outcome a scenario routes on: pure, no I/O.
-import { maskSecrets } from '@app/catalog';
+import { maskSecrets } from '@app/logging';
 import type { EgressOutcome } from '@app/egress';
 import type { IoOutcome, IoRequest } from '@app/scenario';
 
