@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadEnv, StackEnv } from '@app/config';
 import { Launcher } from '@app/launcher';
+import { egressAllowingShop, ExampleShopServer } from './example-shop';
 
 // `npm start`: the whole product on one machine. Without REDIS_URL an embedded redis-server is
 // started (ephemeral: nothing is kept on disk); then one gateway and one worker process. Ctrl-C
@@ -12,11 +13,12 @@ async function main(): Promise<void> {
   // REDIS_URL in `.env` counts as set: an embedded Redis would override it.
   const settings = loadEnv(StackEnv);
   const launcher = new Launcher();
+  let shop: ExampleShopServer | undefined;
   let stopping = false;
   const stop = (code: number): void => {
     if (stopping) return;
     stopping = true;
-    launcher.stop().then(
+    Promise.all([launcher.stop(), shop?.stop()]).then(
       () => process.exit(code),
       (error: Error) => {
         console.error(error.message);
@@ -28,6 +30,16 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop(0));
 
   const env = { ...process.env };
+  // First, so that a taken port stops the start before anything else is running.
+  if (settings.EXAMPLE_SHOP_PORT !== 0) {
+    const token = settings.EXAMPLE_SHOP_TOKEN ?? randomBytes(18).toString('base64url');
+    shop = await ExampleShopServer.start(settings.EXAMPLE_SHOP_PORT, token);
+    Object.assign(env, egressAllowingShop(settings, shop.url));
+    console.log(`Example shop on ${shop.url}/orders/{id} (EXAMPLE_SHOP_PORT=0 turns it off)`);
+    console.log(
+      `Example shop token${settings.EXAMPLE_SHOP_TOKEN ? '' : ' (generated; set EXAMPLE_SHOP_TOKEN to choose one)'}: ${token}`,
+    );
+  }
   if (!settings.REDIS_URL) {
     const redis = await launcher.startRedis({ binary: settings.REDIS_SERVER_BIN });
     env.REDIS_URL = redis.url;

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { Secret } from './validate-env';
 
 /** What `npm start` decides itself; the gateway and worker it starts validate the rest. */
@@ -21,4 +21,26 @@ export class StackEnv {
   @IsString()
   @Secret()
   SECRETS_KEY?: string;
+
+  /** The example shop's port on 127.0.0.1 (agents/examples/order-status.yaml calls it); 0: none. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  EXAMPLE_SHOP_PORT: number = 3002;
+
+  /** The example shop's bearer token; generated and printed when unset. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  @Secret()
+  EXAMPLE_SHOP_TOKEN?: string;
+
+  /** Read so that the example shop's address is added to what is already allowed. */
+  @IsOptional()
+  @IsString()
+  EGRESS_ALLOWED_HOSTS?: string;
+
+  @IsOptional()
+  @IsString()
+  EGRESS_ALLOWED_PRIVATE?: string;
 }

@@ -1,0 +1,3 @@
+export * from './example-shop-server';
+export * from './orders';
+export * from './shop-egress';
