@@ -93,6 +93,10 @@ function fits(source: string): boolean {
 
 const files = yamlFiles(AGENTS_DIR);
 
+// The examples call the example shop `npm start` runs on loopback; validation rightly warns
+// that a private address is usually a mistake, and that warning is the only one allowed.
+const LOCAL_SHOP_WARNING = /^"127\.0\.0\.1" is a private or local address/;
+
 describe('agents', () => {
   it('finds the demo and the examples', () => {
     const names = files.map((file) => relative(AGENTS_DIR, file));
@@ -136,10 +140,12 @@ describe('agents', () => {
     });
 
     if (file.includes(`${join('agents', 'examples')}`)) {
-      it('is an example: has no warnings and at least 5 tests', () => {
+      it('is an example: has no warnings (but its local shop) and at least 5 tests', () => {
         const result = trainAgent(source, WEBIM);
         expect(
-          result.warnings.map((issue) => `${issue.line}:${issue.column} ${issue.message}`),
+          result.warnings
+            .filter((issue) => !LOCAL_SHOP_WARNING.test(issue.message))
+            .map((issue) => `${issue.line}:${issue.column} ${issue.message}`),
         ).toEqual([]);
         expect(result.tests.length).toBeGreaterThanOrEqual(5);
         expect(source.startsWith('# yaml-language-server: $schema=../agent.schema.json\n')).toBe(
