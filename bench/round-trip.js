@@ -23,6 +23,7 @@ async function main() {
       LOG_FORMAT: 'json',
       REDIS_URL: '',
       WORKER_HTTP_PORT: '0', // the bench needs no worker probes, and 3001 may be taken
+      EXAMPLE_SHOP_PORT: '0', // nor the example shop, and 3002 may be taken
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -44,6 +44,7 @@ describe('npm start shares one SECRETS_KEY between the gateway and the worker', 
         WORKER_HTTP_PORT: String(await freePort()),
         ADMIN_TOKEN: adminToken,
         SEED_DEMO: 'false',
+        EXAMPLE_SHOP_PORT: '0',
         EGRESS_ALLOWED_HOSTS: '127.0.0.1',
         EGRESS_ALLOWED_PRIVATE: '127.0.0.1',
       },
@@ -118,5 +119,7 @@ branches:
     expect(backend.received.at(-1)?.headers['x-shop-key']).toBe(shopKey);
     expect(output).toContain('SECRETS_KEY is not set: the gateway and worker share a key');
     expect(output).not.toContain(shopKey);
+    // EXAMPLE_SHOP_PORT=0: no example shop.
+    expect(output).not.toContain('Example shop');
   });
 });

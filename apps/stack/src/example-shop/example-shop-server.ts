@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerOrderRequest } from './orders';
@@ -23,19 +22,19 @@ export class ExampleShopServer {
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer.body));
     });
-    server.listen(port, '127.0.0.1');
-    await Promise.race([
-      once(server, 'listening'),
-      once(server, 'error').then(([error]) =>
-        Promise.reject(
-          (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+    // `once(server, 'listening')` would reject with the bare error; a taken port needs words.
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
             ? new Error(
                 `The example shop's port ${port} is taken: set EXAMPLE_SHOP_PORT to a free port, or to 0 for no shop`,
               )
-            : (error as Error),
+            : error,
         ),
-      ),
-    ]);
+      );
+      server.listen(port, '127.0.0.1', resolve);
+    });
     const address = server.address() as AddressInfo;
     return new ExampleShopServer(server, `http://127.0.0.1:${address.port}`);
   }
