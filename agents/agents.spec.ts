@@ -105,6 +105,7 @@ describe('agents', () => {
         'demo.yaml',
         join('examples', 'order-status.yaml'),
         join('examples', 'phone-handoff.yaml'),
+        join('examples', 'tea-assistant.yaml'),
       ]),
     );
   });
