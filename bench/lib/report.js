@@ -31,7 +31,10 @@ function backendText(run, backendMs) {
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   return (
-    `backend: ${run.backend.maxInFlight} requests at once at most; added to its ${backendMs} ms: ` +
+    // Every request takes backendMs at the backend: their total time over the window's length is
+    // how many it held at once on average.
+    `backend: ${S.int((run.backend.requests * backendMs) / (run.seconds * 1000))} requests at once ` +
+    `on average, ${run.backend.maxInFlight} at most; added to its ${backendMs} ms: ` +
     `p50 ${S.ms(run.latency.p50 - backendMs)} ms, p99 ${S.ms(run.latency.p99 - backendMs)} ms; ` +
     `egress ${egress || 'none'}\n    worker RSS ${S.mb(idle.rss)} → ${S.mb(loaded.rss)} MB, ` +
     `heap ${S.mb(idle.heap)} → ${S.mb(loaded.heap)} MB ` +
