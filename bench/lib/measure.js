@@ -47,7 +47,10 @@ const runId = (label) => `${label}${++runCounter}-${Date.now().toString(36)}`;
  */
 async function measure(target, { concurrency, workers, options, label, script, backend }) {
   const workerProcs = target.processes.filter((p) => p.name.startsWith('worker'));
-  const idleMemory = await workerMemory(workerProcs);
+  // Idle is the workers' memory before the stack's first run: after a run, garbage and grown
+  // pools would hide what the next one's turns hold.
+  target.idleMemory ??= await workerMemory(workerProcs);
+  const idleMemory = target.idleMemory;
   const load = generator({
     url: target.url,
     concurrency,
