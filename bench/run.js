@@ -16,7 +16,8 @@ const { join, relative } = require('node:path');
 const { startStack, ROOT } = require('./lib/stack');
 const { parseArgs } = require('./lib/options');
 const { machine, machineBusy } = require('./lib/machine');
-const { ensureBuilt, agentWithoutTimers } = require('./lib/prepare');
+const { ensureBuilt, agentWithoutTimers, backendAgent } = require('./lib/prepare');
+const { startBackend } = require('./lib/backend');
 const { measure, idleChats } = require('./lib/measure');
 const { soak, printSoak } = require('./lib/soak');
 const { REFERENCE_DIR, reference, printReference } = require('./lib/reference');
@@ -41,11 +42,19 @@ async function standard(options, outDir, report) {
       try {
         for (const concurrency of options.concurrency) {
           process.stdout.write(`  ${label}, ${concurrency} chats … `);
-          const run = await measure(stack, { concurrency, workers, options, label: mode });
+          const run = await measure(stack, {
+            concurrency,
+            workers,
+            options,
+            label: mode,
+            script: options.backend ? 'backend' : undefined,
+            backend: options.backend,
+          });
           report.runs.push(run);
           console.log(
             `${S.int(run.rps)} req/s, p50 ${S.ms(run.latency.p50)} ms, p99 ${S.ms(run.latency.p99)} ms, hand-offs ${R.handoffText(run)}`,
           );
+          if (run.backend) console.log(`    ${R.backendText(run, options.backendMs)}`);
           for (const p of run.problems) console.log(`    problem: ${p}`);
         }
         if (mode === 'queue' && workers === options.workers[0] && options.idleChats > 0) {
@@ -75,9 +84,20 @@ async function main() {
   if (options.reference && !existsSync(join(REFERENCE_DIR, 'run.sh'))) {
     throw new Error(`--reference: no ${join(REFERENCE_DIR, 'run.sh')} (set BENCH_REFERENCE_DIR)`);
   }
+  if (options.backendMs > 0) {
+    options.backend = await startBackend(options.backendMs);
+    console.log(`Backend answering after ${options.backendMs} ms at ${options.backend.url}`);
+  }
   options.stackEnv = {
+    ...(options.backend
+      ? {
+          DEMO_AGENT_FILE: backendAgent(outDir, options.backend.url),
+          EGRESS_ALLOWED_HOSTS: '127.0.0.1',
+          EGRESS_ALLOWED_PRIVATE: '127.0.0.1',
+        }
+      : {}),
+    ...(options.timers || options.backend ? {} : { DEMO_AGENT_FILE: agentWithoutTimers(outDir) }),
     ...options.env,
-    ...(options.timers ? {} : { DEMO_AGENT_FILE: agentWithoutTimers(outDir) }),
   };
   options.profileDir = options.profile ? join(outDir, 'profiles') : undefined;
   const report = { machine: info, options, runs: [], idle: null, soak: null, reference: null };
@@ -107,6 +127,7 @@ async function main() {
   R.printTargets(report);
   report.markdown = R.markdown(report.runs);
   R.printProfiles(options.profileDir);
+  options.backend?.stop();
   writeFileSync(
     join(outDir, 'result.json'),
     JSON.stringify(report, (k, v) => (k === 'samples' ? undefined : v), 2),

@@ -99,7 +99,7 @@ const DEMO_HANDOFF = { message: PRESS('human', 'Talk to a person'), handoff: tru
 
 /**
  * The requests of one chat.
- * @param {'demo'|'reference'} script
+ * @param {'demo'|'reference'|'backend'} script
  * @param {number} turns requests per chat, new_chat included
  * @param {boolean} handoff whether the chat ends by asking for a person
  */
@@ -107,6 +107,14 @@ function chatSteps(script, turns, handoff) {
   if (script === 'reference') {
     // The reference bench's bot answers every visitor message with "hi" and keeps no state.
     return Array.from({ length: turns }, () => ({ message: TEXT('hello'), expect: 'hi' }));
+  }
+  if (script === 'backend') {
+    // The --backend-ms agent answers every turn with what its backend said. Each text differs:
+    // an identical message of a chat within REQUEST_DEDUP_WINDOW_MS is a re-send, not a turn.
+    const expect = 'The backend says ok';
+    return Array.from({ length: turns }, (_, i) =>
+      i === 0 ? { newChat: true, expect } : { message: TEXT(`question ${i}`), expect },
+    );
   }
   const steps = [{ newChat: true, expect: 'Hello Ann' }];
   for (let i = 0; steps.length < turns - 1; i++) steps.push(DEMO_MIDDLE[i % DEMO_MIDDLE.length]);
@@ -163,7 +171,7 @@ function classify(response, step) {
  * @property {number} [handoffShare] share of chats that end by asking for a person
  * @property {number} [rate] total requests per second (paced); closed loop when absent
  * @property {number} [bucketMs] width of the time series' buckets
- * @property {'demo'|'reference'} [script]
+ * @property {'demo'|'reference'|'backend'} [script]
  * @property {string} runId makes chat ids unique across runs against one Redis
  * @property {number} [chatPool] reuse this many chat ids per virtual user (a new chat starts
  *   again on an old id), so that Redis keeps a bounded set of conversations; new ids by default

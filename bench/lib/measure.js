@@ -45,7 +45,12 @@ const runId = (label) => `${label}${++runCounter}-${Date.now().toString(36)}`;
  * and Redis are watched. `target` is a stack, or the reference (`script: 'reference'`), which
  * has no Prometheus metrics to read.
  */
-async function measure(target, { concurrency, workers, options, label, script }) {
+async function measure(target, { concurrency, workers, options, label, script, backend }) {
+  const workerProcs = target.processes.filter((p) => p.name.startsWith('worker'));
+  // Idle is the workers' memory before the stack's first run: after a run, garbage and grown
+  // pools would hide what the next one's turns hold.
+  target.idleMemory ??= await workerMemory(workerProcs);
+  const idleMemory = target.idleMemory;
   const load = generator({
     url: target.url,
     concurrency,
@@ -61,8 +66,13 @@ async function measure(target, { concurrency, workers, options, label, script })
   const before = await snapshot(target.processes);
   await target.redis.config('RESETSTAT');
   const watcher = watch(processes);
-  await sleep(options.duration * 1000);
+  await backend?.stats(true);
+  // Turns in flight hold their memory only while the load runs: read it in the middle.
+  await sleep((options.duration * 1000) / 2);
+  const loadedMemory = await workerMemory(workerProcs);
+  await sleep((options.duration * 1000) / 2);
   const resources = watcher.stop();
+  const backendStats = await backend?.stats();
   const machineCpu = withOthers(watcher.machine, resources);
   const [after, commands] = await Promise.all([
     snapshot(target.processes),
@@ -71,7 +81,7 @@ async function measure(target, { concurrency, workers, options, label, script })
   const result = await load.result;
   load.close();
   // The reference serves no metrics: nothing to diff, and no row in the "inside" table.
-  const metrics = script ? undefined : diff(before, after);
+  const metrics = script === 'reference' ? undefined : diff(before, after);
   const serverCpu = resources
     .filter((r) => r.name !== 'generator')
     .reduce((s, r) => s + r.cpuPercent, 0);
@@ -94,7 +104,20 @@ async function measure(target, { concurrency, workers, options, label, script })
     machineCpu,
     /** CPU time of the server processes (not the generator) per request, in ms. */
     cpuMsPerRequest: ((serverCpu / 100) * 1000) / result.rps,
+    workerMemory: { idle: idleMemory, loaded: loadedMemory },
+    backend: backendStats,
   };
+}
+
+/**
+ * RSS and V8 heap in use of each worker, summed: the heap from the worker's own metrics.
+ * @param {{pid: number, metricsUrl?: string}[]} workers
+ */
+async function workerMemory(workers) {
+  const scraped = await snapshot(workers);
+  let heap = 0;
+  for (const samples of scraped.values()) heap += samples.get('nodejs_heap_size_used_bytes') ?? 0;
+  return { rss: workers.reduce((s, w) => s + memory(w.pid).rss, 0), heap };
 }
 
 /** Memory per idle chat: N chats that each got new_chat and nothing since. */

@@ -77,7 +77,18 @@ function diff(before, after) {
     }
     return count ? (1000 * sum) / count : NaN;
   };
+  // What the workers' requests out of the product came to, by outcome (call and llm steps).
+  const egress = {};
+  for (const w of workers) {
+    for (const [key, value] of after.get(w) ?? new Map()) {
+      if (!key.startsWith('webim_egress_requests_total{')) continue;
+      const outcome = /outcome="([^"]*)"/.exec(key)?.[1] ?? '?';
+      const change = value - ((before.get(w) ?? new Map()).get(key) ?? 0);
+      if (change > 0) egress[outcome] = (egress[outcome] ?? 0) + change;
+    }
+  }
   return {
+    egress,
     answered: delta('gateway', 'webim_answers_total', (k) => k.includes('outcome="answered"')),
     handoffs,
     /** Mean ms from the dispatcher's start to its answer (the gateway's view of a turn). */

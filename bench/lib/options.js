@@ -22,6 +22,11 @@ const HELP = `Usage: node bench/run.js [options]     (npm run bench -- [options]
                          with the data set from growth with time
   --reference            also run the reference in BENCH_REFERENCE_DIR (wrk if installed, and this generator)
                          for ratios
+  --backend-ms <ms>      every visitor turn calls a local backend (its own process) that answers
+                         after <ms> with a small JSON, and says what it answered: turns waiting
+                         on a slow backend. Queue mode only; idle chats skipped. The stack gets
+                         EGRESS_ALLOWED_HOSTS/EGRESS_ALLOWED_PRIVATE=127.0.0.1; raise the limits
+                         with --env WORKER_CONCURRENCY=1000 --env EGRESS_MAX_CONCURRENT_PER_HOST=1000
   --no-timers            the demo agent without its reminder timer (what the timers cost)
   --profile              node --cpu-prof for the stack's Node processes; prints where CPU went
                          (the .cpuprofile files open in Chrome DevTools; they include start-up)
@@ -46,6 +51,7 @@ function parseArgs(argv) {
     soakInterval: 60,
     soakConcurrency: 64,
     chatPool: 0,
+    backendMs: 0,
     reference: false,
     timers: true,
     profile: false,
@@ -113,6 +119,10 @@ function parseArgs(argv) {
       case '--reference':
         options.reference = true;
         break;
+      case '--backend-ms':
+        options.backendMs = Number(value());
+        if (!(options.backendMs >= 0)) throw new Error('--backend-ms needs milliseconds');
+        break;
       case '--no-timers':
         options.timers = false;
         break;
@@ -134,6 +144,11 @@ function parseArgs(argv) {
       default:
         throw new Error(`unknown option ${arg}\n${HELP}`);
     }
+  }
+  if (options.backendMs > 0) {
+    // Only workers send a turn's requests; a gateway running turns itself fails them.
+    options.modes = ['queue'];
+    options.idleChats = 0;
   }
   for (const mode of options.modes) {
     if (!MODES[mode]) throw new Error(`unknown mode ${mode} (queue, direct, inproc)`);

@@ -75,4 +75,36 @@ function agentWithoutTimers(outDir) {
   return file;
 }
 
-module.exports = { ensureBuilt, agentWithoutTimers };
+/**
+ * The agent of --backend-ms: every visitor turn, new_chat included, calls the backend and says
+ * what it answered. A failure or a timeout hands the chat off under its own reason, so the
+ * report tells a slow backend from a saturated worker.
+ * @param {string} outDir
+ * @param {string} backendUrl
+ */
+function backendAgent(outDir, backendUrl) {
+  const file = join(outDir, 'backend-agent.yaml');
+  writeFileSync(
+    file,
+    `name: Bench backend agent
+start: ask
+branches:
+  ask:
+    - call:
+        url: '${backendUrl}/answer'
+        timeout: 4s
+        save: { reply: body.reply }
+        on: { error: failed, timeout: slow }
+    - say: 'The backend says {{reply}}'
+    - wait: {}
+    - goto: ask
+  failed:
+    - handoff: backend_failed
+  slow:
+    - handoff: backend_slow
+`,
+  );
+  return file;
+}
+
+module.exports = { ensureBuilt, agentWithoutTimers, backendAgent };

@@ -20,6 +20,28 @@ function handoffText(run) {
   return (entries.length ? entries.map(([k, v]) => `${k} ${v}`).join(', ') : '0') + asked;
 }
 
+/**
+ * A --backend-ms run: what the backend held at once, the latency the product adds to the
+ * backend's own, and what the worker's memory grew by while its turns waited.
+ */
+function backendText(run, backendMs) {
+  const { idle, loaded } = run.workerMemory;
+  const perTurn = (bytes) => S.int(bytes / run.concurrency);
+  const egress = Object.entries(run.metrics?.egress ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return (
+    // Every request takes backendMs at the backend: their total time over the window's length is
+    // how many it held at once on average.
+    `backend: ${S.int((run.backend.requests * backendMs) / (run.seconds * 1000))} requests at once ` +
+    `on average, ${run.backend.maxInFlight} at most; added to its ${backendMs} ms: ` +
+    `p50 ${S.ms(run.latency.p50 - backendMs)} ms, p99 ${S.ms(run.latency.p99 - backendMs)} ms; ` +
+    `egress ${egress || 'none'}\n    worker RSS ${S.mb(idle.rss)} → ${S.mb(loaded.rss)} MB, ` +
+    `heap ${S.mb(idle.heap)} → ${S.mb(loaded.heap)} MB ` +
+    `(${perTurn(loaded.rss - idle.rss)} / ${perTurn(loaded.heap - idle.heap)} bytes per chat in flight)`
+  );
+}
+
 /** Hand-offs the script did not ask for: seen by the client, whatever their reason. */
 function unaskedHandoffs(run) {
   return run.counts.handoff;
@@ -323,6 +345,7 @@ function printProfiles(profileDir) {
 }
 
 module.exports = {
+  backendText,
   LATENCY_COLUMNS,
   NAMES,
   LATENCY_HEADER,
