@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import {
   parseSecretsKey,
   SecretBox,
+  SecretMetadata,
   SecretResolver,
   SecretStore,
   UnknownSecretsError,
@@ -19,15 +20,6 @@ const SECRETS_KEY = 'ef'.repeat(32);
 
 /** A value that looks like an API key, unique to one use. */
 const apiKey = () => `sk-live-${randomBytes(18).toString('base64url')}`;
-
-interface SecretView {
-  name: string;
-  description?: string;
-  version: number;
-  fingerprint: string;
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** `text` holds `value` as written, JSON-escaped, percent-encoded or in base64. */
 function holds(text: string, value: string): boolean {
@@ -88,7 +80,7 @@ describe('stored secrets (/api/secrets)', () => {
     const first = remember(apiKey());
     const created = await put('CRM_KEY', { value: first, description: 'CRM, production' });
     expect(created.status).toBe(201);
-    const v1 = created.json() as SecretView;
+    const v1 = created.json() as SecretMetadata;
     expect(v1).toEqual({
       name: 'CRM_KEY',
       description: 'CRM, production',
@@ -101,7 +93,7 @@ describe('stored secrets (/api/secrets)', () => {
     const second = remember(apiKey());
     const replaced = await put('CRM_KEY', { value: second });
     expect(replaced.status).toBe(200);
-    const v2 = replaced.json() as SecretView;
+    const v2 = replaced.json() as SecretMetadata;
     expect(v2).toEqual({
       name: 'CRM_KEY',
       version: 2,
@@ -112,17 +104,17 @@ describe('stored secrets (/api/secrets)', () => {
     expect(v2.fingerprint).not.toBe(v1.fingerprint);
     // The same value under another name has the same fingerprint: a mark of the value alone.
     const same = await put('CRM_KEY_COPY', { value: second });
-    expect((same.json() as SecretView).fingerprint).toBe(v2.fingerprint);
+    expect((same.json() as SecretMetadata).fingerprint).toBe(v2.fingerprint);
   });
 
   it('lists and reads metadata; 404 for an unknown name; deletes with 204, then 404', async () => {
     await put('LLM_KEY', { value: remember(apiKey()) });
     const list = await call('GET', '/api/secrets');
     expect(list.status).toBe(200);
-    const names = (list.json() as SecretView[]).map((s) => s.name);
+    const names = (list.json() as SecretMetadata[]).map((s) => s.name);
     expect(names).toEqual([...names].sort());
     expect(names).toEqual(expect.arrayContaining(['CRM_KEY', 'LLM_KEY']));
-    for (const secret of list.json() as SecretView[]) {
+    for (const secret of list.json() as SecretMetadata[]) {
       expect(Object.keys(secret).sort()).toEqual(
         expect.arrayContaining(['createdAt', 'fingerprint', 'name', 'updatedAt', 'version']),
       );
@@ -145,7 +137,7 @@ describe('stored secrets (/api/secrets)', () => {
     expect((await call('DELETE', '/api/secrets/LLM_KEY')).status).toBe(204);
     expect((await call('GET', '/api/secrets/LLM_KEY')).status).toBe(404);
     expect((await call('DELETE', '/api/secrets/LLM_KEY')).status).toBe(404);
-    const after = (await call('GET', '/api/secrets')).json() as SecretView[];
+    const after = (await call('GET', '/api/secrets')).json() as SecretMetadata[];
     expect(after.map((s) => s.name)).not.toContain('LLM_KEY');
   });
 

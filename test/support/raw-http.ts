@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { connect, Socket } from 'node:net';
+import { withTimeout } from '@app/redis';
 
 /** One HTTP/1.1 response as it came over the wire; header names in lower case. */
 export interface RawResponse {
@@ -137,11 +138,10 @@ export async function rawHttp(port: number, request: RawRequest): Promise<RawRes
     ...(body !== undefined && { 'content-length': Buffer.byteLength(body) }),
   });
   connection.write(Buffer.from(head + (body ?? ''), 'utf8').toString('latin1'));
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`no answer to ${method} ${target}`)), 10_000).unref(),
-  );
   try {
-    await Promise.race([connection.closed, timeout]);
+    await withTimeout(connection.closed, 10_000).catch((error: Error) => {
+      throw new Error(`${method} ${target}: ${error.message}`);
+    });
   } finally {
     connection.abort();
   }
