@@ -22,6 +22,8 @@ import type { AddressInfo } from 'node:net';
  *   /endless           200 chunked, a chunk every 5 ms, never ends
  *   /redirect?to=URL   302 to URL
  *   /orders/ID         200 {"id": ID, "status": "shipped"}
+ *   /held/KEY          200 {"key": KEY, "status": "shipped"} once the test calls release(KEY);
+ *                      until then the request waits (`held(KEY)` tells when it has come)
  * `failing` turns every route into 500 (for breaker tests); `inFlight`/`maxInFlight` count
  * requests being answered; `hugeBytesWritten` counts the bytes /huge managed to write;
  * `received` keeps each request's path and headers.
@@ -35,6 +37,7 @@ export class FakeBackend {
   hugeBytesWritten = 0;
   private readonly server: Server;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly holding = new Map<string, ServerResponse[]>();
 
   private constructor() {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -53,6 +56,17 @@ export class FakeBackend {
 
   url(path: string, host = '127.0.0.1'): string {
     return `http://${host}:${this.port}${path}`;
+  }
+
+  /** How many requests for /held/KEY wait for release(KEY). */
+  held(key: string): number {
+    return this.holding.get(key)?.length ?? 0;
+  }
+
+  /** Answers every request waiting on /held/KEY. */
+  release(key: string, status = 'shipped'): void {
+    for (const res of this.holding.get(key) ?? []) json(res, 200, { key, status });
+    this.holding.delete(key);
   }
 
   async stop(): Promise<void> {
@@ -99,6 +113,11 @@ export class FakeBackend {
       return;
     }
     if (path === '/hang') return;
+    if (path.startsWith('/held/')) {
+      const key = decodeURIComponent(path.slice(6));
+      this.holding.set(key, [...(this.holding.get(key) ?? []), res]);
+      return;
+    }
     if (path.startsWith('/status/')) return json(res, Number(path.slice(8)), { error: 'status' });
     if (path === '/malformed') {
       res.writeHead(200, { 'content-type': 'application/json' });

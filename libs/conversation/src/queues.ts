@@ -31,13 +31,13 @@ export function turnJobOptions(retention: TurnJobRetention): JobsOptions {
  * Options of a proactive job. A retry (its worker died, or the chat stayed busy) keeps the
  * job's id and so its place in the chat's order. An incoming request's job is kept a day after
  * it completes, so that a retry of the request with the same Idempotency-Key adds nothing; a
- * timer's is removed at once, since its id carries its due time and is never reused.
+ * timer's or a `later` job's is removed at once, since its id is never reused.
  */
-export function proactiveJobOptions(kind: 'timer' | 'event'): JobsOptions {
+export function proactiveJobOptions(kind: 'timer' | 'event' | 'later'): JobsOptions {
   return {
     attempts: 3,
     backoff: { type: 'exponential', delay: 500 },
-    removeOnComplete: kind === 'timer' ? true : { age: DAY_SEC },
+    removeOnComplete: kind === 'event' ? { age: DAY_SEC } : true,
     removeOnFail: { age: DAY_SEC },
   };
 }
@@ -78,4 +78,9 @@ export function eventJobId(channelId: string, chatId: string, key: string): stri
  */
 export function timerJobId({ channelId, chatId }: ChatRef, timer: DueTimer): string {
   return jobIdOf('timer', channelId, chatId, timer.agentId, timer.name, timer.dueAt);
+}
+
+/** The job that finishes a branch after a `then: later` step; `id` marks the conversation. */
+export function laterJobId({ channelId, chatId }: ChatRef, id: string): string {
+  return jobIdOf('later', channelId, chatId, id);
 }

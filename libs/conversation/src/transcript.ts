@@ -7,7 +7,9 @@ import type { TurnReply } from './turn-contracts';
 export type TranscriptSource =
   | { source: 'webim'; input?: TurnInput }
   | { source: 'timer'; name: string }
-  | { source: 'event'; name: string; data?: Record<string, string> };
+  | { source: 'event'; name: string; data?: Record<string, string> }
+  /** The rest of a branch, run when the request of its `then: later` step came back. */
+  | { source: 'later'; step: 'call' | 'llm' };
 
 /**
  * One turn of a chat as an operator reads it afterwards. Webim turns list the buffered messages

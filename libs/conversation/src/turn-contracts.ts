@@ -1,17 +1,40 @@
 import { randomBytes } from 'node:crypto';
-import type { BotMessage, ConversationState, TurnInput } from '@app/scenario';
+import type {
+  BotMessage,
+  ConversationState,
+  IoRequest,
+  TurnInput,
+  VisitorInput,
+} from '@app/scenario';
 
-/** A timer firing or an incoming request: runs a branch; its messages wait in the outbox. */
+/**
+ * A timer firing, an incoming request, or the rest of a branch after a `then: later` step:
+ * runs scenario steps whose messages wait in the outbox.
+ */
 export interface ProactiveJobData {
   v: 1;
-  kind: 'timer' | 'event';
+  kind: 'timer' | 'event' | 'later';
   channelId: string;
   chatId: string;
   agentId: string;
-  /** The timer's or the event's name, as the agent declares it. */
+  /** The timer's or the event's name, as the agent declares it; `call` or `llm` for `later`. */
   name: string;
   /** An event's data: becomes `event_<key>` variables. */
   data?: Record<string, string>;
+  /** What a `later` job makes and goes on with. */
+  later?: LaterWork;
+}
+
+/**
+ * The rest of a branch after a `then: later` step: the request to make (rendered, secrets by
+ * name only), and what the turn that reached the step leaves to the rest of the branch.
+ */
+export interface LaterWork {
+  /** The id the conversation is marked with while the request is out (state.later.id). */
+  id: string;
+  request: IoRequest;
+  /** The visitor's input the turn had taken, for the `route` steps still to come. */
+  input?: VisitorInput;
 }
 
 /** Why a chat was handed to a human operator instead of getting the bot's answer. */

@@ -65,6 +65,7 @@ export class WorkerMetrics {
   private readonly turns: Counter<'status'>;
   private readonly timersFired: Counter<'status'>;
   private readonly incomingEvents: Counter<'status'>;
+  private readonly laterTurns: Counter<'status'>;
   private readonly buffered: Counter<'event'>;
   private readonly scenarioErrors: Counter<'channel' | 'kind'>;
 
@@ -108,6 +109,12 @@ export class WorkerMetrics {
       labelNames: ['status'],
       registers,
     });
+    this.laterTurns = new Counter({
+      name: 'webim_later_turns_total',
+      help: 'Rests of branches run after the request of their `then: later` step came back, by result: buffered, dropped, superseded (the conversation moved on meanwhile), settled, lost, failed (an attempt that is retried).',
+      labelNames: ['status'],
+      registers,
+    });
     this.buffered = new Counter({
       name: 'webim_buffered_messages_total',
       help: "Messages of timers and incoming requests in chats' outboxes: appended, delivered with an answer, or dropped when an outbox was full.",
@@ -116,7 +123,7 @@ export class WorkerMetrics {
     });
     this.scenarioErrors = new Counter({
       name: 'webim_scenario_errors_total',
-      help: 'Turns whose agent was missing or broken, or looped past SCENARIO_MAX_STEPS, by channel and turn kind (turn, timer, event).',
+      help: 'Turns whose agent was missing or broken, or looped past SCENARIO_MAX_STEPS, by channel and turn kind (turn, timer, event, later).',
       labelNames: ['channel', 'kind'],
       registers,
     });
@@ -164,7 +171,8 @@ export class WorkerMetrics {
       : result.status === 'delivered'
         ? 'buffered'
         : result.status;
-    (job.kind === 'timer' ? this.timersFired : this.incomingEvents).inc({ status });
+    const counter = { timer: this.timersFired, event: this.incomingEvents, later: this.laterTurns };
+    counter[job.kind].inc({ status });
     if (result?.scenarioError) this.scenarioErrors.inc({ channel: job.channelId, kind: job.kind });
     if (result?.messages) this.buffered.inc({ event: 'appended' }, result.messages);
     if (result?.dropped) this.buffered.inc({ event: 'dropped' }, result.dropped);

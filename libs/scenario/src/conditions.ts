@@ -1,11 +1,7 @@
 import { ScenarioError } from './errors';
-import type { RouteCase, VarCondition } from './model';
+import type { RouteCase, VarCondition, VisitorInput } from './model';
 import { PatternRefused, patternMatches } from './patterns';
 import type { Vars } from './vars';
-
-/** What the visitor sent, as a wait consumes it and routes match it. */
-export type VisitorInput =
-  { kind: 'text'; text: string } | { kind: 'button'; id: string; text: string };
 
 /** Told what each pattern match may have cost (see patternMatches), to bound a turn's work. */
 export type ChargeMatch = (cost: number) => void;

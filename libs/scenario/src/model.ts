@@ -208,7 +208,22 @@ export interface ConversationState {
   pendingHandoff?: string;
   /** Recent messages, oldest first, kept only for agents whose llm steps read them back. */
   history?: HistoryEntry[];
+  /**
+   * Set while the request of a `then: later` step is out (status `awaiting`): the id of the
+   * turn that finishes the branch when it comes back, and the epoch ms after which it counts as
+   * lost. The executor sets it; the interpreter only keeps it.
+   */
+  later?: { id: string; until: number };
+  /**
+   * The visitor's input that no `wait` has taken yet, kept while a `then: later` request is
+   * out: the rest of the branch takes it. Texts that came meanwhile are joined by new lines.
+   */
+  pending?: VisitorInput;
 }
+
+/** What the visitor sent, as a wait consumes it and routes match it. */
+export type VisitorInput =
+  { kind: 'text'; text: string } | { kind: 'button'; id: string; text: string };
 
 export interface HistoryEntry {
   from: 'visitor' | 'bot';
@@ -314,9 +329,9 @@ export interface Suspension {
   effects: TurnEffect[];
   pauseMs: number;
   /** The visitor's input the turn consumed, for the `route` steps still to come. */
-  input?: { kind: 'text'; text: string } | { kind: 'button'; id: string; text: string };
+  input?: VisitorInput;
   /** The visitor's input no `wait` has consumed yet. */
-  pending?: { kind: 'text'; text: string } | { kind: 'button'; id: string; text: string };
+  pending?: VisitorInput;
   /** Where a hand-off reached from here must wait for the visitor (a proactive turn). */
   deferHandoffTo?: { branch: string; step: number };
   restarted?: { from: string };

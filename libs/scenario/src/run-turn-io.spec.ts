@@ -1,7 +1,7 @@
 import { compileAgent } from './compile-agent';
 import { ScenarioError } from './errors';
 import type { CompiledAgent, ConversationState, IoOutcome, TurnResult } from './model';
-import { resumeTurn, runTurn } from './run-turn';
+import { MAX_HELD_CHARS, resumeTurn, runTurn } from './run-turn';
 import { WEBIM, yaml } from './spec-helpers';
 
 // Turns that stop at a call or llm step: the request they return, and how resumeTurn goes on
@@ -202,6 +202,109 @@ describe('then: later', () => {
     expect(later.state).toMatchObject({ status: 'waiting', pendingHandoff: 'call_failed' });
     const next = runTurn(agent, later.state, { kind: 'text', text: 'and?', vars: {} }, OPTS);
     expect(next.handoff).toEqual({ reason: 'call_failed' });
+  });
+
+  describe('while its request is out', () => {
+    const chat = compile(
+      'start: a',
+      'timers: { nudge: { after: 1m, goto: a } }',
+      'branches:',
+      '  a:',
+      '    - wait: { save: order }',
+      '    - say: "Checking {{order}}"',
+      "    - call: { url: 'https://shop.example.com/x', then: later }",
+      '    - say: "Done"',
+      '    - wait: { save: meanwhile }',
+      '    - say: "You said: {{meanwhile}}"',
+      '    - wait: {}',
+    );
+    const LATER = { id: 'l-1', until: 1_000 };
+    /** The stored state, as the executor commits it: marked with the continuation's id. */
+    function detached(text = 'A-1'): ConversationState {
+      const greeted = runTurn(chat, null, { kind: 'chat_started', vars: {} }, OPTS);
+      const at = runTurn(chat, greeted.state, { kind: 'text', text, vars: {} }, OPTS);
+      expect(at.await?.request.detach).toBe(true);
+      return { ...at.state, later: LATER };
+    }
+    const write = (state: ConversationState, text: string): TurnResult =>
+      runTurn(chat, state, { kind: 'text', text, vars: { channel_visitor_id: 'v' } }, OPTS);
+    /** The rest of the branch, as the continuation runs it on the stored state. */
+    const finishLater = (state: ConversationState): TurnResult =>
+      resumeTurn(
+        chat,
+        { state, steps: 0, messages: [], effects: [], pauseMs: 0 },
+        { kind: 'response', status: 200 },
+        OPTS,
+      );
+
+    it('holds a visitor’s messages: nothing said, the conversation stays at the step', () => {
+      const state = detached();
+      const first = write(state, 'hello?');
+      expect(first.messages).toEqual([]);
+      expect(first.handoff).toBeNull();
+      expect(first.effects).toEqual([{ type: 'cancel_timer', name: 'nudge' }]);
+      expect(first.state).toMatchObject({
+        status: 'awaiting',
+        branch: 'a',
+        step: 2,
+        later: LATER,
+        turns: state.turns + 1,
+        pending: { kind: 'text', text: 'hello?' },
+      });
+      expect(first.state.vars).toMatchObject({ order: 'A-1', channel_visitor_id: 'v' });
+      const second = write(first.state, 'anyone?');
+      expect(second.state.pending).toEqual({ kind: 'text', text: 'hello?\nanyone?' });
+    });
+
+    it('gives the held messages to the first wait of the rest of the branch', () => {
+      const held = write(write(detached(), 'hello?').state, 'anyone?').state;
+      const rest = finishLater(held);
+      expect(rest.messages.map((m) => (m.type === 'text' ? m.text : m.type))).toEqual([
+        'Done',
+        'You said: hello?\nanyone?',
+      ]);
+      expect(rest.state).toMatchObject({ status: 'waiting', branch: 'a', step: 6 });
+      expect(rest.state.later).toBeUndefined();
+      expect(rest.state.pending).toBeUndefined();
+    });
+
+    it('keeps the newest text when held texts grow past the cap', () => {
+      let state = detached();
+      for (let i = 0; i < 5; i++) state = write(state, `${i}`.repeat(1_500)).state;
+      const pending = state.pending;
+      expect(pending?.kind === 'text' && pending.text.length).toBe(MAX_HELD_CHARS);
+      expect(pending?.kind === 'text' && pending.text.endsWith('4'.repeat(1_500))).toBe(true);
+    });
+
+    it('lets a pressed button replace held text', () => {
+      const state = write(detached(), 'hello?').state;
+      const pressed = runTurn(chat, state, { kind: 'button', id: 'b', text: 'B', vars: {} }, OPTS);
+      expect(pressed.state.pending).toEqual({ kind: 'button', id: 'b', text: 'B' });
+    });
+
+    it('starts afresh on a state stopped at a step without a continuation', () => {
+      const { later: _, ...orphan } = detached();
+      const fresh = write(orphan, 'B-2');
+      expect(fresh.state).toMatchObject({ status: 'awaiting', turns: 1 });
+      expect(fresh.state.vars.order).toBe('B-2');
+    });
+
+    it('keeps what the visitor sent that no wait took before the step', () => {
+      const direct = compile(
+        'start: a',
+        'branches:',
+        "  a: [ { call: { url: 'https://x.example.com', then: later } }, { wait: { save: w } }, { say: '{{w}}' } ]",
+      );
+      const at = runTurn(direct, null, { kind: 'chat_started', vars: {}, text: 'early' }, OPTS);
+      expect(at.state.pending).toEqual({ kind: 'text', text: 'early' });
+      const rest = resumeTurn(
+        direct,
+        { state: at.state, steps: 0, messages: [], effects: [], pauseMs: 0 },
+        { kind: 'response', status: 204 },
+        OPTS,
+      );
+      expect(rest.messages).toEqual([{ type: 'text', text: 'early' }]);
+    });
   });
 });
 

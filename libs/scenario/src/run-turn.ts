@@ -63,13 +63,17 @@
  * - A `call` or `llm` step (counted as a step) stops the turn: result.await holds the rendered
  *   request (see io-steps.ts) and the suspension that `resumeTurn` takes with its outcome;
  *   result.state is positioned at the step with status `awaiting`. Nothing is sent here.
+ *   After a step with `then: later` the turn is over: the executor stores that state, marked
+ *   with `later` (the id of the turn that finishes the branch). A visitor's message to such a
+ *   state is held: nothing is said, the state stays at the step, and the input is kept in
+ *   `state.pending` (texts joined by a line break, at most MAX_HELD_CHARS) for the first wait
+ *   of the rest of the branch. A state `awaiting` without `later` is not resumable.
  * - An agent whose llm steps read history (`agent.historyLimit`) keeps in `state.history` the
  *   last that many messages: the visitor's inputs as waits take them, the bot's texts. Other
  *   agents' states have no `history`, so their results are what they always were.
  */
 import { eventVarName } from './channel-variables';
 import { caseHolds } from './conditions';
-import type { VisitorInput } from './conditions';
 import { ScenarioError } from './errors';
 import { applyOutcome, remember, requestOf, trimHistory } from './io-steps';
 import type {
@@ -86,6 +90,7 @@ import type {
   TurnEffect,
   TurnInput,
   TurnResult,
+  VisitorInput,
 } from './model';
 import { renderTemplate } from './template';
 import { emptyVars, mergeVars } from './vars';
@@ -185,6 +190,7 @@ function visitorTurn(
   } else {
     turn.effects.push(...cancelOnMessage(agent));
     turn.pending = visitorInput(input);
+    if (isHeld(state)) return heldTurn(turn, state, input.vars);
     const prior = resumable(state);
     if (prior) {
       turn.vars = mergeVars(prior.vars, input.vars);
@@ -198,6 +204,38 @@ function visitorTurn(
 
   const end = execute(turn, at.branch, at.step);
   return finish(turn, end, restarted ? { turns, restarted } : { turns });
+}
+
+/** Whether the request of a `then: later` step is out, the rest of its branch still to run. */
+function isHeld(state: ConversationState | null): state is ConversationState {
+  return state?.status === 'awaiting' && typeof state.later === 'object' && state.later !== null;
+}
+
+/**
+ * The visitor wrote while the request of a `then: later` step was out: the conversation stays
+ * at that step and the message waits for the rest of the branch, which takes it at its first
+ * `wait`. Nothing is said; the answer carries only what the outbox holds.
+ */
+function heldTurn(turn: Turn, state: ConversationState, vars: Record<string, string>): TurnResult {
+  turn.vars = mergeVars(state.vars, vars);
+  const turns = (Number.isSafeInteger(state.turns) && state.turns >= 0 ? state.turns : 0) + 1;
+  turn.history = turn.history && trimHistory(state.history, turn.agent.historyLimit ?? 0);
+  const pending = joinInputs(state.pending, turn.pending);
+  turn.pending = undefined;
+  return resultOf(turn, { ...state, vars: turn.vars, turns, ...(pending && { pending }) });
+}
+
+/** The most characters of texts held for a branch still running; older text goes first. */
+export const MAX_HELD_CHARS = 4_000;
+
+/** Texts held one after another read as one message, as pre-chat messages do; a button wins. */
+function joinInputs(
+  held: VisitorInput | undefined,
+  next: VisitorInput | undefined,
+): VisitorInput | undefined {
+  if (!next) return held;
+  if (held?.kind !== 'text' || next.kind !== 'text') return next;
+  return { kind: 'text', text: `${String(held.text)}\n${next.text}`.slice(-MAX_HELD_CHARS) };
 }
 
 /** The hand-off a proactive turn reached, given now that someone waits for the answer. */
@@ -235,6 +273,8 @@ function finish(turn: Turn, end: Position & { status: Status }, meta: Finish): T
   let result: TurnResult;
   if (end.status === 'awaiting' && turn.request) {
     const state: ConversationState = { v: 1, ...end, vars: turn.vars, turns };
+    // The turn ends here for now: what the visitor sent and no wait took waits with it.
+    if (turn.request.detach && turn.pending) state.pending = turn.pending;
     result = resultOf(turn, state);
     result.await = { request: turn.request, resume: suspensionOf(turn, result.state, meta) };
   } else if (end.status === 'handed_off' && turn.handoff && deferHandoffTo) {
@@ -309,7 +349,8 @@ export function resumeTurn(
   const turn = newTurn(agent, mergeVars(state.vars), maxSteps, state.history);
   turn.steps = Number(suspension.steps) || 0;
   turn.input = suspension.input;
-  turn.pending = suspension.pending;
+  // After a `then: later` step the visitor may have written meanwhile: the state holds it.
+  turn.pending = step.detach ? (state.pending ?? suspension.pending) : suspension.pending;
   const meta: Finish = { turns: Number(state.turns) || 0 };
   if (suspension.restarted) meta.restarted = suspension.restarted;
   if (step.detach) {

@@ -3,7 +3,7 @@ import { CatalogModule } from '@app/catalog';
 import { EgressModule } from '@app/egress';
 import { ScenarioIo, UnavailableScenarioIo } from './io/scenario-io';
 import { scenarioIoProviders, ScenarioIoSettings } from './io/scenario-io.providers';
-import { TimerScheduler } from './timer-scheduler.service';
+import { ProactiveScheduler } from './proactive-scheduler.service';
 import { TurnExecutor } from './turn-executor.service';
 
 /**
@@ -19,7 +19,7 @@ export class TurnEngineModule {
     return {
       module: TurnEngineModule,
       imports: [CatalogModule, EgressModule.forRoot(env)],
-      providers: [TurnExecutor, TimerScheduler, ...scenarioIoProviders(env)],
+      providers: [TurnExecutor, ProactiveScheduler, ...scenarioIoProviders(env)],
       exports: [TurnExecutor],
     };
   }
@@ -31,7 +31,7 @@ export class TurnEngineModule {
       imports: [CatalogModule],
       providers: [
         TurnExecutor,
-        TimerScheduler,
+        ProactiveScheduler,
         { provide: ScenarioIo, useValue: new UnavailableScenarioIo(why) },
       ],
       exports: [TurnExecutor],

@@ -5,13 +5,14 @@ import type {
   CommitResult,
   ConversationStore,
   DueTimer,
+  LaterWork,
   StoredConversation,
   TurnCommit,
 } from '@app/conversation';
 import { compileAgent, runTurn } from '@app/scenario';
 import type { IoOutcome, IoRequest } from '@app/scenario';
 import { IoBudget, ScenarioIo } from './io/scenario-io';
-import type { TimerScheduler } from './timer-scheduler.service';
+import type { ProactiveScheduler } from './proactive-scheduler.service';
 import { TurnExecutor } from './turn-executor.service';
 import { proactiveTask, visitorTask } from './turn-task';
 import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
@@ -116,6 +117,7 @@ class FakeStore {
 function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, agent: AGENT }) {
   const store = new FakeStore();
   const armed: DueTimer[] = [];
+  const laters: Array<{ chat: unknown; later: LaterWork }> = [];
   const agents = {
     get: () => (agent instanceof Error ? Promise.reject(agent) : Promise.resolve(agent)),
   } as unknown as AgentCache;
@@ -124,7 +126,11 @@ function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, age
       armed.push(...due);
       return Promise.resolve();
     },
-  } as unknown as TimerScheduler;
+    finishLater: (chat: unknown, later: LaterWork) => {
+      laters.push({ chat, later });
+      return Promise.resolve();
+    },
+  } as unknown as ProactiveScheduler;
   const io = new FakeIo();
   // The executor renews a proactive turn's lease through `claim`, which the fake answers
   // (its own `claim` field is what the claim answers).
@@ -142,7 +148,7 @@ function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, age
     ENV,
     io,
   );
-  return { store, armed, executor, io };
+  return { store, armed, laters, executor, io };
 }
 
 const visitor = (text: string, deadline = Date.now() + 4000) =>
@@ -348,27 +354,6 @@ branches:
     expect(store.commits[0].conversation).toBeNull();
   });
 
-  it('keeps "then: later" steps on the failure path, unsent, until they are run', async () => {
-    const { agent } = compileAgent(
-      `
-start: ask
-branches:
-  ask:
-    - wait: {}
-    - call: { url: "https://shop.example.com/orders", then: later, on: { timeout: ask } }
-`,
-      { channel: WEBIM_CHANNEL_VARIABLES },
-    );
-    const { store, executor, io } = setup(loaded(agent));
-    store.claim = claimedAt(agent);
-    expect(await executor.run(visitor('x'))).toMatchObject({ handoff: 'bot_handoff' });
-    expect(io.asked).toEqual([]);
-    expect(store.commits[0]).toMatchObject({
-      conversation: null,
-      sink: { kind: 'reply', handoff: { reason: 'bot_handoff', detail: 'call_failed' } },
-    });
-  });
-
   it('starts afresh in a conversation of another agent', async () => {
     const { store, executor } = setup();
     store.claim = { status: 'ok', conversation: waiting('other'), values: [] };
@@ -564,5 +549,155 @@ describe('TurnExecutor: proactive turns', () => {
     };
     expect(await superseded.executor.run(timer())).toEqual({ status: 'superseded' });
     expect(superseded.store.commits[0].timers).toEqual([]);
+  });
+});
+
+describe('TurnExecutor: then: later', () => {
+  const { agent: LATER_AGENT } = compileAgent(
+    `
+events: { shipped: shipped }
+timers: { nudge: { after: 1m, goto: shipped } }
+start: ask
+branches:
+  ask:
+    - wait: { save: order }
+    - say: "Let me check {{order}}"
+    - call: { url: "https://shop.example.com/orders/{{order}}", save: { state: body.status }, then: later }
+    - say: "Order {{order}}: {{state}}"
+    - wait: { save: meanwhile }
+    - say: "You said {{meanwhile}}"
+    - wait: {}
+  shipped:
+    - say: "Shipped"
+    - wait: {}
+`,
+    { channel: WEBIM_CHANNEL_VARIABLES },
+  );
+
+  /** The conversation as the visitor turn that reached the step committed it. */
+  async function detached() {
+    const first = setup(loaded(LATER_AGENT));
+    first.store.claim = claimedAt(LATER_AGENT);
+    await first.executor.run(visitor('A-1'));
+    const conversation = first.store.commits[0].conversation!;
+    return { first, conversation };
+  }
+
+  const laterTask = (later: LaterWork) =>
+    proactiveTask('later.c.chat.t1', 1, {
+      v: 1,
+      kind: 'later',
+      channelId: 'c',
+      chatId: 'chat',
+      agentId: 'shop',
+      name: 'call',
+      later,
+    });
+
+  it('answers with what was said so far, marks the conversation and queues the rest, unsent', async () => {
+    const before = Date.now();
+    const { first, conversation } = await detached();
+    expect(first.io.asked).toEqual([]);
+    expect(first.store.commits[0]).toMatchObject({
+      messages: [{ type: 'text', text: 'Let me check A-1' }],
+      sink: { kind: 'reply', handoff: null },
+    });
+    expect(conversation.state).toMatchObject({ status: 'awaiting', branch: 'ask', step: 2 });
+    const until = conversation.state.later!.until;
+    expect(conversation.state.later!.id).toBe('t1');
+    expect(until).toBeGreaterThanOrEqual(before + ENV.PROACTIVE_CALL_MAX_MS);
+    expect(first.laters).toEqual([
+      {
+        chat: expect.objectContaining({ channelId: 'c', chatId: 'chat', agentId: 'shop' }),
+        later: {
+          id: 't1',
+          request: expect.objectContaining({ kind: 'call', detach: true }),
+          input: { kind: 'text', text: 'A-1' },
+        },
+      },
+    ]);
+  });
+
+  it('queues nothing when the answer came too late to commit', async () => {
+    const { store, executor, laters } = setup(loaded(LATER_AGENT));
+    store.claim = claimedAt(LATER_AGENT);
+    store.committed = { status: 'settled', delivered: 0, dropped: 0, arm: [] };
+    await executor.run(visitor('A-1'));
+    expect(laters).toEqual([]);
+  });
+
+  it('makes the request before taking its place, then buffers the rest of the branch', async () => {
+    const { first, conversation } = await detached();
+    const { store, executor, io } = setup(loaded(LATER_AGENT));
+    store.claim = { status: 'ok', conversation, values: [] };
+    io.outcomes = [{ kind: 'response', status: 200, body: { status: 'shipped' } }];
+    const result = await executor.run(laterTask(first.laters[0].later));
+    expect(result).toEqual({ status: 'delivered', messages: 1, dropped: 0 });
+    expect(io.asked[0].at).toBeLessThanOrEqual(Date.now());
+    expect(io.asked[0].budget.deadline).toBeLessThanOrEqual(Date.now() + ENV.PROACTIVE_CALL_MAX_MS);
+    const [commit] = store.commits;
+    expect(commit.sink).toEqual({ kind: 'outbox', outboxMax: ENV.OUTBOX_MAX });
+    expect(commit.messages).toEqual([{ type: 'text', text: 'Order A-1: shipped' }]);
+    expect(commit.origin).toEqual({ source: 'later', step: 'call' });
+    expect(commit.conversation?.state).toMatchObject({ status: 'waiting', step: 4 });
+    expect(commit.conversation?.state.later).toBeUndefined();
+  });
+
+  it('holds a visitor’s message meanwhile for the rest of the branch', async () => {
+    const { first, conversation } = await detached();
+    const held = setup(loaded(LATER_AGENT));
+    held.store.claim = { status: 'ok', conversation, values: [] };
+    expect(await held.executor.run(visitor('hello?'))).toMatchObject({ status: 'answered' });
+    const heldState = held.store.commits[0].conversation!;
+    expect(held.store.commits[0].messages).toEqual([]);
+    expect(heldState.state).toMatchObject({
+      status: 'awaiting',
+      later: conversation.state.later,
+      pending: { kind: 'text', text: 'hello?' },
+    });
+    const rest = setup(loaded(LATER_AGENT));
+    rest.store.claim = { status: 'ok', conversation: heldState, values: [] };
+    rest.io.outcomes = [{ kind: 'response', status: 200, body: { status: 'packed' } }];
+    await rest.executor.run(laterTask(first.laters[0].later));
+    expect(rest.store.commits[0].messages).toEqual([
+      { type: 'text', text: 'Order A-1: packed' },
+      { type: 'text', text: 'You said hello?' },
+    ]);
+  });
+
+  it('changes nothing when the conversation moved on before the request came back', async () => {
+    const { first } = await detached();
+    const { store, executor, io } = setup(loaded(LATER_AGENT));
+    store.claim = claimedAt(LATER_AGENT);
+    io.outcomes = [{ kind: 'response', status: 200, body: {} }];
+    expect(await executor.run(laterTask(first.laters[0].later))).toEqual({ status: 'superseded' });
+    expect(store.commits[0]).toMatchObject({ conversation: null, messages: [] });
+  });
+
+  it('starts the conversation again once the rest of the branch is overdue', async () => {
+    const { conversation } = await detached();
+    const overdue = {
+      ...conversation,
+      state: { ...conversation.state, later: { id: 't1', until: Date.now() - 1 } },
+    };
+    const { store, executor } = setup(loaded(LATER_AGENT));
+    store.claim = { status: 'ok', conversation: overdue, values: [] };
+    await executor.run(visitor('B-2'));
+    expect(store.commits[0].messages).toEqual([{ type: 'text', text: 'Let me check B-2' }]);
+  });
+
+  it('postpones events and timers while the request is out', async () => {
+    const { conversation } = await detached();
+    const { store, executor } = setup(loaded(LATER_AGENT));
+    store.claim = { status: 'ok', conversation, values: [] };
+    const before = Date.now();
+    const postponed = await executor.run(event());
+    expect(postponed).toMatchObject({ status: 'postponed' });
+    expect((postponed as { until: number }).until).toBeGreaterThanOrEqual(before + 1000);
+    expect(store.postponed).toEqual([{ armedField: '', armed: '' }]);
+    store.claim = { status: 'ok', conversation, values: [String(before - 1), 'timer-job|1'] };
+    expect(await executor.run(timer())).toMatchObject({ status: 'postponed' });
+    expect(store.postponed[1].armedField).toBe('armed:shop:nudge');
+    expect(store.commits).toEqual([]);
   });
 });

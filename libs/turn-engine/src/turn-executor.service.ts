@@ -9,6 +9,7 @@ import {
   CommitSink,
   ConversationStore,
   Handoff,
+  LaterWork,
   ProactiveOutcome,
   ProactiveTurnStatus,
   StoredConversation,
@@ -19,10 +20,18 @@ import {
   TurnJobResult,
 } from '@app/conversation';
 import { resumeTurn, runTurn, ScenarioError } from '@app/scenario';
-import type { BotMessage, IoOutcome, IoRequest, TurnEffect, TurnResult } from '@app/scenario';
+import type {
+  BotMessage,
+  ConversationState,
+  IoOutcome,
+  IoRequest,
+  Suspension,
+  TurnEffect,
+  TurnResult,
+} from '@app/scenario';
 import { IoBudget, ScenarioIo } from './io/scenario-io';
-import { TimerScheduler } from './timer-scheduler.service';
-import { ProactiveTask, TurnTask, VisitorTask } from './turn-task';
+import { ProactiveScheduler } from './proactive-scheduler.service';
+import { BranchTask, LaterTask, ProactiveTask, TurnTask, VisitorTask } from './turn-task';
 
 /**
  * How long a proactive turn holds its chat at a time. It runs in milliseconds, or waits for a
@@ -32,6 +41,14 @@ import { ProactiveTask, TurnTask, VisitorTask } from './turn-task';
 const PROACTIVE_LEASE_MS = 5000;
 /** How long a proactive turn waits for the chat's earlier turns before its job is retried. */
 const PROACTIVE_MAX_WAIT_MS = 30_000;
+/**
+ * How long past its request's limit the rest of a branch after a `then: later` step may still
+ * come (its job waited in the queue, or ran again after its worker died). Past it, the
+ * conversation stops waiting for it: the visitor's next message starts it again.
+ */
+const LATER_GRACE_MS = 60_000;
+/** How often a timer or an incoming request looks again at a chat awaiting a later request. */
+const LATER_POLL_MS = 1000;
 
 /** A timer's job that must run again at `until`: the timer was started again since. */
 export interface Postponed {
@@ -47,6 +64,8 @@ interface ScenarioRun {
   effects: TurnEffect[];
   pauseMs: number;
   steps: number;
+  /** Set when the turn reached a `then: later` step: the rest of its branch, to queue. */
+  later?: LaterWork;
 }
 
 /** A proactive turn that ends without running: why, and how its job reports it. */
@@ -79,7 +98,7 @@ export class TurnExecutor {
   constructor(
     private readonly store: ConversationStore,
     private readonly agents: AgentCache,
-    private readonly timers: TimerScheduler,
+    private readonly scheduler: ProactiveScheduler,
     private readonly env: SharedEnv,
     private readonly io: ScenarioIo,
   ) {}
@@ -88,6 +107,12 @@ export class TurnExecutor {
   run(task: ProactiveTask): Promise<ProactiveOutcome | Postponed>;
   async run(task: TurnTask): Promise<TurnJobResult | ProactiveOutcome | Postponed> {
     const pickedAt = Date.now();
+    // A `then: later` request is made before its turn takes a place in the chat, so that the
+    // visitor can write meanwhile; what it brings then goes on in the chat's order.
+    const outcome =
+      task.kind === 'later'
+        ? await this.perform(task, task.later.request, this.ioBudget(task))
+        : undefined;
     const hold = this.hold(task);
     if (!hold) return { status: 'expired' };
     const timer = task.kind === 'timer' ? timerFields(task) : undefined;
@@ -121,12 +146,20 @@ export class TurnExecutor {
         return this.drop(task, { drop: 'the timer was cancelled', status: 'cancelled' }, fired);
       }
     }
+    // A branch waiting for its `then: later` request is not over: timers and incoming requests
+    // run after it, as they would after any turn still running.
+    if (
+      (task.kind === 'timer' || task.kind === 'event') &&
+      awaitedLater(claim.conversation, Date.now())
+    ) {
+      return this.postpone(task, Date.now() + LATER_POLL_MS);
+    }
 
     // A proactive turn may wait for a call or a pause: its place in the chat must outlast both.
     const renewal = task.kind === 'visitor' ? null : this.keepLease(task);
     let run: ScenarioRun | Dropped;
     try {
-      run = await this.runScenario(task, claim.conversation);
+      run = await this.runScenario(task, claim.conversation, outcome);
       if (!('drop' in run) && run.pauseMs > 0) {
         await sleep(Math.max(0, Math.min(run.pauseMs, hold.pauseLimit())));
       }
@@ -147,10 +180,21 @@ export class TurnExecutor {
       timers: timerOps(task, task.agentId, run.effects, Date.now(), fired?.name),
     });
     if (committed.status === 'ok' && committed.arm.length > 0) {
-      await this.timers
+      await this.scheduler
         .arm(task, committed.arm)
         .catch((error: Error) =>
           this.logger.error({ ...context(task), err: error.message }, 'Could not arm timers'),
+        );
+    }
+    if (committed.status === 'ok' && run.later) {
+      // Lost here, the branch is given up once its request's time is over (LATER_GRACE_MS).
+      await this.scheduler
+        .finishLater(task, run.later)
+        .catch((error: Error) =>
+          this.logger.error(
+            { ...context(task), err: error.message },
+            'Could not queue the rest of the branch',
+          ),
         );
     }
     return task.kind === 'visitor'
@@ -221,12 +265,14 @@ export class TurnExecutor {
   }
 
   /**
-   * Loads the agent and runs the scenario on the stored conversation. A visitor turn that
-   * cannot run is handed off with `scenario_error`; a proactive one is dropped.
+   * Loads the agent and runs the scenario on the stored conversation (the rest of a branch:
+   * from its `then: later` step, with the outcome of its request). A visitor turn that cannot
+   * run is handed off with `scenario_error`; a proactive one is dropped.
    */
   private async runScenario(
     task: TurnTask,
     stored: StoredConversation | null,
+    outcome: IoOutcome | undefined,
   ): Promise<ScenarioRun | Dropped> {
     const failed = (detail: string): ScenarioRun | Dropped => {
       if (task.kind !== 'visitor') {
@@ -241,6 +287,21 @@ export class TurnExecutor {
     const own = stored?.agentId === task.agentId ? stored : null;
     if (task.kind !== 'visitor' && !own) {
       return { drop: 'the chat has no conversation with this agent', status: 'dropped' };
+    }
+    // A result that comes back after the conversation moved on changes nothing.
+    if (task.kind === 'later' && awaitedLater(own)?.id !== task.later.id) {
+      return {
+        drop: 'the conversation moved on before the request came back',
+        status: 'superseded',
+      };
+    }
+    let state = own?.state ?? null;
+    if (task.kind === 'visitor' && awaitedLater(own) && !awaitedLater(own, Date.now())) {
+      this.logger.warn(
+        context(task),
+        'The rest of a branch after "then: later" never ran; the conversation starts again',
+      );
+      state = null;
     }
 
     let loaded: LoadedAgent | null;
@@ -260,20 +321,28 @@ export class TurnExecutor {
     }
 
     let result: TurnResult;
+    let later: LaterWork | undefined;
     try {
       const opts = { maxSteps: this.env.SCENARIO_MAX_STEPS };
-      result = runTurn(loaded.agent, own?.state ?? null, task.input, opts);
+      result =
+        task.kind === 'later'
+          ? resumeTurn(loaded.agent, laterSuspension(state, task), outcome!, opts)
+          : runTurn(loaded.agent, state, task.input, opts);
       if (result.ignored) {
         return { drop: 'the conversation has ended or was handed off', status: 'dropped' };
       }
       // Run, answer the step's request, resume: the interpreter counts the steps of every
-      // segment against the limit, and every request ends by the turn's one I/O deadline.
+      // segment against the limit, and every request ends by the turn's one I/O deadline. A
+      // `then: later` step ends the turn: the rest of its branch is a turn of its own.
       const budget = this.ioBudget(task);
       while (result.await) {
         const { request, resume } = result.await;
-        if (request.detach) return this.unsupportedIo(task, request.kind, result.steps);
-        const outcome = await this.perform(task, request, budget);
-        result = resumeTurn(loaded.agent, resume, outcome, opts);
+        if (request.detach) {
+          later = { id: task.turnId, request, ...(resume.input && { input: resume.input }) };
+          break;
+        }
+        const answered = await this.perform(task, request, budget);
+        result = resumeTurn(loaded.agent, resume, answered, opts);
       }
     } catch (error) {
       if (error instanceof ScenarioError) return failed(error.message);
@@ -285,13 +354,18 @@ export class TurnExecutor {
         'Conversation restarted at the start branch: its position is gone from the new agent version',
       );
     }
+    const until = Date.now() + this.env.PROACTIVE_CALL_MAX_MS + LATER_GRACE_MS;
+    const next: ConversationState = later
+      ? { ...result.state, later: { id: later.id, until } }
+      : result.state;
     return {
-      conversation: { agentId: task.agentId, agentVersion: loaded.version, state: result.state },
+      conversation: { agentId: task.agentId, agentVersion: loaded.version, state: next },
       messages: result.messages,
       handoff: result.handoff ? { reason: 'bot_handoff', detail: result.handoff.reason } : null,
       effects: result.effects,
       pauseMs: result.pauseMs,
       steps: result.steps,
+      ...(later && { later }),
     };
   }
 
@@ -327,37 +401,18 @@ export class TurnExecutor {
   }
 
   /**
-   * `then: later` (answer now, finish the turn later) is not run yet: a turn that reaches such
-   * a step ends as that request's failure would without a branch of its own, and the
-   * conversation stays where it was before the turn.
+   * Gives up a proactive turn's place until `until`; the job waits for it. A timer's job is
+   * recorded as the one armed for its timer then.
    */
-  private unsupportedIo(
-    task: TurnTask,
-    kind: 'call' | 'llm',
-    steps: number,
-  ): ScenarioRun | Dropped {
-    const detail = `${kind}_failed`;
-    this.logger.warn(
-      { ...context(task), step: kind },
-      'The scenario reached a step with "then: later", which is not run yet; treated as failed',
-    );
-    if (task.kind !== 'visitor')
-      return { drop: `${kind} steps with "then: later" are not run yet`, status: 'dropped' };
-    const handoff = { reason: 'bot_handoff' as const, detail };
-    return { conversation: null, messages: [], handoff, effects: [], pauseMs: 0, steps };
-  }
-
-  /** Gives up a timer turn's place until its timer's new due time; the job waits for it. */
-  private async postpone(
-    task: ProactiveTask,
-    until: number,
-  ): Promise<Postponed | ProactiveOutcome> {
-    const armedField = timerFields(task).armed;
-    const armed = armedValue(task.jobId, until);
-    if ((await this.store.postpone({ ...task, armedField, armed })) === 'lost') {
+  private async postpone(task: BranchTask, until: number): Promise<Postponed | ProactiveOutcome> {
+    const timer =
+      task.kind === 'timer'
+        ? { armedField: timerFields(task).armed, armed: armedValue(task.jobId, until) }
+        : { armedField: '', armed: '' };
+    if ((await this.store.postpone({ ...task, ...timer })) === 'lost') {
       return { status: 'lost' };
     }
-    this.logger.debug({ ...context(task), until }, 'Timer started again: postponed');
+    this.logger.debug({ ...context(task), until }, 'Proactive turn postponed');
     return { status: 'postponed', until };
   }
 
@@ -440,5 +495,27 @@ function context(task: TurnTask): Record<string, string> {
 function origin(task: TurnTask): TranscriptSource {
   if (task.kind === 'visitor') return { source: 'webim', input: task.input };
   if (task.kind === 'timer') return { source: 'timer', name: task.name };
+  if (task.kind === 'later') return { source: 'later', step: task.later.request.kind };
   return { source: 'event', name: task.name, data: task.data };
+}
+
+/**
+ * The `then: later` request the conversation waits for, if any; given `now`, only while it may
+ * still come back.
+ */
+function awaitedLater(
+  stored: StoredConversation | null,
+  now?: number,
+): ConversationState['later'] | undefined {
+  const state = stored?.state;
+  const later = state?.status === 'awaiting' ? state.later : undefined;
+  if (typeof later !== 'object' || later === null || typeof later.id !== 'string') return undefined;
+  return now === undefined || Number(later.until) > now ? later : undefined;
+}
+
+/** The rest of a branch goes on from its stored state: a turn of its own, steps from zero. */
+function laterSuspension(state: ConversationState | null, task: LaterTask): Suspension {
+  if (!state) throw new Error('The rest of a branch runs only on a stored conversation');
+  const input = task.later.input;
+  return { state, steps: 0, messages: [], effects: [], pauseMs: 0, ...(input && { input }) };
 }

@@ -301,8 +301,9 @@ export class ConversationStore {
   }
 
   /**
-   * Gives up a claimed timer turn without running it, because the timer is now due later, and
-   * records `armed` (see timers.ts armedValue) as the job armed for it.
+   * Gives up a claimed proactive turn without running it, for its job to run again later. A
+   * timer's turn, whose timer is now due later, records `armed` (see timers.ts armedValue) as
+   * the job armed for it; a turn of no timer passes '' for both.
    */
   async postpone(turn: TurnRef & { armedField: string; armed: string }): Promise<'ok' | 'lost'> {
     const k = this.keys(turn);

@@ -1,6 +1,7 @@
 --[[
-  Gives up a claimed timer turn without running it, because its timer was started again and is
-  now due later, and records the job as the one armed for the new due time.
+  Gives up a claimed proactive turn without running it, to run again later: a timer started
+  again and now due later (the job is recorded as the one armed for the new due time), or a
+  turn that waits for a `then: later` request to come back (no timer: armedField is '').
 
   Input:
     KEYS[1] chat    the chat's hash
@@ -8,7 +9,7 @@
     KEYS[3] leases  turn id -> lease
 
     ARGV[1] turnId
-    ARGV[2] armedField  'armed:<agentId>:<name>'
+    ARGV[2] armedField  'armed:<agentId>:<name>', or '' for a turn of no timer
     ARGV[3] armedValue  '<jobId>|<dueMs>'
 
   Output: 'ok', or 'lost' when the turn was no longer the head
@@ -18,5 +19,5 @@ local chatKey, turnsKey, leasesKey = KEYS[1], KEYS[2], KEYS[3]
 local turnId, armedField, armedValue = ARGV[1], ARGV[2], ARGV[3]
 
 if not release_head(turnsKey, leasesKey, turnId) then return 'lost' end
-redis.call('HSET', chatKey, armedField, armedValue)
+if armedField ~= '' then redis.call('HSET', chatKey, armedField, armedValue) end
 return 'ok'
