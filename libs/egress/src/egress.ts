@@ -158,45 +158,53 @@ export class Egress {
     return { host: parsed.host.toLowerCase() };
   }
 
+  /**
+   * Sends the request through the host's breaker. Only what says something about the host
+   * counts for it: a wait for a free connection is this process's queue, not the host's
+   * failure; and a request given less than its whole timeout and less than JUDGED_TIMEOUT_MS
+   * (a sliver left by a turn that waited in the queue) does not count at all.
+   */
   private async throughBreaker(
     host: string,
     request: EgressRequest,
     timeoutMs: number,
   ): Promise<EgressOutcome> {
     const entry = this.registry.for(host);
+    if (entry.breaker.opened) return breakerOpen(host);
     const controller = new AbortController();
     // The one timer of the request: it bounds the wait for a slot, the connection and the body.
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const judged = timeoutMs >= Math.min(request.timeoutMs, JUDGED_TIMEOUT_MS);
     try {
-      return await entry.breaker.fire(async () => {
-        if (!(await entry.slots.acquire(controller.signal))) {
-          throw new HostFailure({
-            kind: 'timeout',
-            reason: `no free connection to the host within ${timeoutMs} ms`,
-          });
-        }
-        let outcome: EgressOutcome;
-        try {
-          outcome = await sendRequest(
-            this.agent,
-            request,
-            controller.signal,
-            this.settings.maxResponseBytes,
-          );
-        } finally {
-          entry.slots.release();
-        }
-        if (isHostFailure(outcome)) throw new HostFailure(outcome);
-        return outcome;
-      });
+      if (!(await entry.slots.acquire(controller.signal))) {
+        return { kind: 'timeout', reason: `no free connection to the host within ${timeoutMs} ms` };
+      }
+      const send = () =>
+        sendRequest(this.agent, request, controller.signal, this.settings.maxResponseBytes);
+      try {
+        // Too short a time to judge the host by: sent past the breaker, counted neither way.
+        if (!judged) return await send();
+        return await entry.breaker.fire(async () => {
+          const outcome = await send();
+          if (isHostFailure(outcome)) throw new HostFailure(outcome);
+          return outcome;
+        });
+      } finally {
+        entry.slots.release();
+      }
     } catch (error) {
       if (error instanceof HostFailure) return error.outcome;
-      if ((error as { code?: string }).code === 'EOPENBREAKER') {
-        return { kind: 'breaker_open', reason: `${host} failed too often lately` };
-      }
+      if ((error as { code?: string }).code === 'EOPENBREAKER') return breakerOpen(host);
       return { kind: 'network_error', reason: (error as Error).message };
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/** A request timing out after at least this long (or its whole timeout) counts against its host. */
+const JUDGED_TIMEOUT_MS = 1000;
+
+function breakerOpen(host: string): EgressOutcome {
+  return { kind: 'breaker_open', reason: `${host} failed too often lately` };
 }

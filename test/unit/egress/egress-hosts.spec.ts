@@ -83,6 +83,32 @@ describe('Egress per host: breaker, slots, metrics', () => {
     expect(await get(url)).toMatchObject({ kind: 'breaker_open' });
   });
 
+  it('does not count waits for a free connection against the host', async () => {
+    const busy = [get(backend.url('/slow?ms=600')), get(backend.url('/slow?ms=600'))];
+    for (let i = 0; i < 4; i++) {
+      expect(await get(backend.url('/json'), 50)).toMatchObject({ kind: 'timeout' });
+    }
+    expect((await Promise.all(busy)).map((o) => o.kind)).toEqual(['ok', 'ok']);
+    expect(await state(host())).toBe(0);
+    expect(await get(backend.url('/json'))).toMatchObject({ kind: 'ok' });
+  });
+
+  it('does not count a timeout cut short by the deadline, only one the host had time for', async () => {
+    const cut = () =>
+      egress.send({
+        method: 'GET',
+        url: backend.url('/slow?ms=700'),
+        timeoutMs: 2000,
+        deadline: Date.now() + 400,
+      });
+    for (let i = 0; i < 4; i++) expect(await cut()).toMatchObject({ kind: 'timeout' });
+    expect(await state(host())).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      expect(await get(backend.url('/slow?ms=1500'), 1100)).toMatchObject({ kind: 'timeout' });
+    }
+    expect(await state(host())).toBe(2);
+  });
+
   it('holds requests to one host to the bound; the others wait for a slot in order', async () => {
     const outcomes = await Promise.all(
       Array.from({ length: 6 }, () => get(backend.url('/slow?ms=100'))),
