@@ -142,10 +142,9 @@ describe('call steps in a visitor turn', () => {
     expect(exchange.body).toEqual({ has_answer: false });
     expect(exchange.ms).toBeLessThan(REPLY_BUDGET_MS);
     // The worker's hand-off, not the gateway's at the budget: it carries the step's reason.
-    expect(await handoffOf('bare')).toMatchObject({
-      reason: 'bot_handoff',
-      detail: 'call_timeout',
-    });
+    expect(await handoffOf('bare')).toMatchObject({ reason: 'call_timeout' });
+    const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/webim_answers_total\{[^}]*reason="call_timeout"[^}]*\} 1/);
   });
 
   it('takes the error branch for a host outside EGRESS_ALLOWED_HOSTS, or hands off with call_failed', async () => {
@@ -156,7 +155,7 @@ describe('call steps in a visitor turn', () => {
     ]);
     await webim.newChat('outside-bare');
     expect((await webim.say('outside-bare', 'outside-bare')).body).toEqual({ has_answer: false });
-    expect(await handoffOf('outside-bare')).toMatchObject({ detail: 'call_failed' });
+    expect(await handoffOf('outside-bare')).toMatchObject({ reason: 'call_failed' });
     expect(backend.received.length).toBe(before);
   });
 

@@ -107,6 +107,11 @@ describe('llm steps in a visitor turn', () => {
       ],
     });
     expect(stack.allLogs()).not.toContain(deploymentKey);
+    const metrics = await (await fetch(`${stack.workers[0].baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/webim_step_requests_total\{step="llm",outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(
+      /webim_llm_tokens_total\{model="deployment-model",kind="completion"\} [1-9]/,
+    );
   });
 
   it('routes on the label the model picked', async () => {

@@ -47,7 +47,13 @@ export class FakeLlm {
           JSON.stringify({
             id: 'chatcmpl-test',
             object: 'chat.completion',
+            model: String(body.model ?? 'fake-model'),
             choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+            // Counted as a provider would roughly: a token per four characters.
+            usage: {
+              prompt_tokens: Math.ceil(JSON.stringify(body.messages ?? []).length / 4),
+              completion_tokens: Math.ceil(content.length / 4),
+            },
           }),
         );
       });

@@ -3,3 +3,4 @@ export * from './metrics.module';
 export * from './gateway-metrics';
 export * from './worker-metrics';
 export * from './scraped-gauges';
+export * from './step-metrics';

@@ -315,9 +315,16 @@ export interface LlmRequest extends IoRequestBase {
  */
 export type IoOutcome =
   | { kind: 'response'; status: number; body?: unknown }
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string; usage?: LlmUsage }
   | { kind: 'error'; message?: string }
   | { kind: 'timeout' };
+
+/** What a model's answer cost, as its provider counted it: for metrics, never for a scenario. */
+export interface LlmUsage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
 
 /** Everything a suspended turn needs to go on: plain JSON, opaque to the executor. */
 export interface Suspension {

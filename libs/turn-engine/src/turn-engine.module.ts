@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@app/catalog';
 import { EgressModule } from '@app/egress';
+import { StepMetrics } from '@app/metrics';
 import { ScenarioIo, UnavailableScenarioIo } from './io/scenario-io';
 import { scenarioIoProviders, ScenarioIoSettings } from './io/scenario-io.providers';
 import { ProactiveScheduler } from './proactive-scheduler.service';
@@ -19,7 +20,7 @@ export class TurnEngineModule {
     return {
       module: TurnEngineModule,
       imports: [CatalogModule, EgressModule.forRoot(env)],
-      providers: [TurnExecutor, ProactiveScheduler, ...scenarioIoProviders(env)],
+      providers: [TurnExecutor, ProactiveScheduler, StepMetrics, ...scenarioIoProviders(env)],
       exports: [TurnExecutor],
     };
   }
@@ -32,6 +33,7 @@ export class TurnEngineModule {
       providers: [
         TurnExecutor,
         ProactiveScheduler,
+        StepMetrics,
         { provide: ScenarioIo, useValue: new UnavailableScenarioIo(why) },
       ],
       exports: [TurnExecutor],

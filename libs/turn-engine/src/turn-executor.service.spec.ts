@@ -1,4 +1,6 @@
+import { Registry } from 'prom-client';
 import type { AgentCache, LoadedAgent } from '@app/catalog';
+import { StepMetrics } from '@app/metrics';
 import type { SharedEnv } from '@app/config';
 import type {
   ClaimResult,
@@ -147,6 +149,7 @@ function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, age
     timers,
     ENV,
     io,
+    new StepMetrics(new Registry()),
   );
   return { store, armed, laters, executor, io };
 }
@@ -318,7 +321,7 @@ describe('TurnExecutor: visitor turns', () => {
     ]);
   });
 
-  it('hands off with call_timeout or call_failed where the step has no branch for it', async () => {
+  it('hands off with call_timeout or call_failed, reasons of their own, where the step has no branch for it', async () => {
     for (const [outcome, reason] of [
       [{ kind: 'timeout' }, 'call_timeout'],
       [new Error('port broke'), 'call_failed'],
@@ -326,11 +329,29 @@ describe('TurnExecutor: visitor turns', () => {
       const { store, executor, io } = setup(loaded(BARE_CALL_AGENT));
       store.claim = claimedAt(BARE_CALL_AGENT);
       io.outcomes = [outcome];
-      expect(await executor.run(visitor('x'))).toMatchObject({ handoff: 'bot_handoff' });
-      expect(store.commits[0].sink).toMatchObject({
-        handoff: { reason: 'bot_handoff', detail: reason },
-      });
+      expect(await executor.run(visitor('x'))).toMatchObject({ handoff: reason });
+      expect(store.commits[0].sink).toMatchObject({ handoff: { reason } });
     }
+  });
+
+  it("counts each step's request by kind and outcome", async () => {
+    const registry = new Registry();
+    const { store, io } = setup(loaded(CALL_AGENT));
+    const executor = new TurnExecutor(
+      { claimInTurn: store.claimInTurn.bind(store), commit: store.commit.bind(store) } as never,
+      { get: () => Promise.resolve(loaded(CALL_AGENT)) } as never,
+      { arm: () => Promise.resolve() } as never,
+      ENV,
+      io,
+      new StepMetrics(registry),
+    );
+    store.claim = claimedAt(CALL_AGENT);
+    io.outcomes = [{ kind: 'response', status: 404 }, { kind: 'timeout' }];
+    await executor.run(visitor('A-1'));
+    const text = await registry.metrics();
+    expect(text).toContain('webim_step_requests_total{step="call",outcome="error"} 1');
+    expect(text).toContain('webim_step_requests_total{step="call",outcome="timeout"} 1');
+    expect(text).toContain('webim_step_requests_total{step="call",outcome="ok"} 0');
   });
 
   it('hands off with scenario_error when the requests loop past the step limit', async () => {

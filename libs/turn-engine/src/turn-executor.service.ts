@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentCache, LoadedAgent } from '@app/catalog';
 import { SharedEnv } from '@app/config';
+import { StepMetrics } from '@app/metrics';
 import {
   armedValue,
   checkTimer,
@@ -9,6 +10,7 @@ import {
   CommitSink,
   ConversationStore,
   Handoff,
+  HandoffReason,
   LaterWork,
   ProactiveOutcome,
   ProactiveTurnStatus,
@@ -101,6 +103,7 @@ export class TurnExecutor {
     private readonly scheduler: ProactiveScheduler,
     private readonly env: SharedEnv,
     private readonly io: ScenarioIo,
+    private readonly steps: StepMetrics,
   ) {}
 
   run(task: VisitorTask): Promise<TurnJobResult>;
@@ -361,7 +364,7 @@ export class TurnExecutor {
     return {
       conversation: { agentId: task.agentId, agentVersion: loaded.version, state: next },
       messages: result.messages,
-      handoff: result.handoff ? { reason: 'bot_handoff', detail: result.handoff.reason } : null,
+      handoff: result.handoff ? handoffOf(result.handoff.reason) : null,
       effects: result.effects,
       pauseMs: result.pauseMs,
       steps: result.steps,
@@ -393,8 +396,10 @@ export class TurnExecutor {
     } catch (error) {
       outcome = { kind: 'error', message: (error as Error).message };
     }
+    const ms = Date.now() - started;
+    this.steps.requestEnded(request, outcome, ms / 1000);
     this.logger.debug(
-      { ...context(task), step: request.kind, outcome: outcome.kind, ms: Date.now() - started },
+      { ...context(task), step: request.kind, outcome: outcome.kind, ms },
       'Step request answered',
     );
     return outcome;
@@ -518,4 +523,19 @@ function laterSuspension(state: ConversationState | null, task: LaterTask): Susp
   if (!state) throw new Error('The rest of a branch runs only on a stored conversation');
   const input = task.later.input;
   return { state, steps: 0, messages: [], effects: [], pauseMs: 0, ...(input && { input }) };
+}
+
+/** A step's request that failed without a branch hands off under its own reason. */
+const IO_HANDOFFS: ReadonlySet<string> = new Set<HandoffReason>([
+  'call_failed',
+  'call_timeout',
+  'llm_failed',
+  'llm_timeout',
+]);
+
+/** The hand-off the scenario reached: a failed request's reason, or the author's own. */
+function handoffOf(reason: string): Handoff {
+  return IO_HANDOFFS.has(reason)
+    ? { reason: reason as HandoffReason }
+    : { reason: 'bot_handoff', detail: reason };
 }

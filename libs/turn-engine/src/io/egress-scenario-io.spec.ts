@@ -218,6 +218,20 @@ describe('EgressScenarioIo: llm', () => {
     });
   });
 
+  it('reads the tokens the provider counted, ignoring counts that are not counts', async () => {
+    const answer = (usage: unknown) =>
+      ok({ model: 'gpt-x', choices: [{ message: { content: 'hi' } }], usage });
+    const local = { baseUrl: 'http://127.0.0.1:9/v1', model: 'm' };
+    const counted = setup(answer({ prompt_tokens: 12, completion_tokens: 3 }), null, local);
+    expect(await counted.io.perform(llm(), budget)).toEqual({
+      kind: 'text',
+      text: 'hi',
+      usage: { model: 'gpt-x', promptTokens: 12, completionTokens: 3 },
+    });
+    const odd = setup(answer({ prompt_tokens: '12', completion_tokens: -1 }), null, local);
+    expect(await odd.io.perform(llm(), budget)).toEqual({ kind: 'text', text: 'hi' });
+  });
+
   it('sends no Authorization without a key, for a local model', async () => {
     const { io, egress } = setup(completion('ok'), null, {
       baseUrl: 'http://127.0.0.1:9/v1',

@@ -1,7 +1,7 @@
 // An egress outcome as the outcome a scenario routes on: pure, no I/O.
 import { maskSecrets } from '@app/logging';
 import type { EgressOutcome } from '@app/egress';
-import type { IoOutcome, IoRequest } from '@app/scenario';
+import type { IoOutcome, IoRequest, LlmUsage } from '@app/scenario';
 
 /**
  * A call's answer is a `response` whatever its status (the interpreter tells `ok` from
@@ -25,7 +25,25 @@ export function toIoOutcome(
   }
   const text = completionText(outcome.body);
   if (text === undefined) return { kind: 'error', message: 'the model’s answer holds no text' };
-  return { kind: 'text', text };
+  const usage = usageOf(outcome.body);
+  return usage ? { kind: 'text', text, usage } : { kind: 'text', text };
+}
+
+/** The answer's `model` and `usage` token counts, when it has them as numbers. */
+function usageOf(body: unknown): LlmUsage | undefined {
+  const { model, usage } = (body ?? {}) as { model?: unknown; usage?: Record<string, unknown> };
+  const prompt = usage?.prompt_tokens;
+  const completion = usage?.completion_tokens;
+  if (!isCount(prompt) || !isCount(completion)) return undefined;
+  return {
+    model: typeof model === 'string' ? model : '',
+    promptTokens: prompt,
+    completionTokens: completion,
+  };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 /** The body as JSON, or undefined when it is not JSON (or empty). */
