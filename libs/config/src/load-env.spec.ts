@@ -41,7 +41,7 @@ describe('loadEnv', () => {
 
   it('counts an empty value as unset wherever it is written', () => {
     dotEnv('WORKER_CONCURRENCY=\n');
-    expect(loadEnv(WorkerEnv, { cwd, environment: {} }).WORKER_CONCURRENCY).toBe(50);
+    expect(loadEnv(WorkerEnv, { cwd, environment: {} }).WORKER_CONCURRENCY).toBe(500);
     expect(loadEnv(WorkerEnv, { cwd, environment: { WORKER_LOCK_MS: '' } }).WORKER_LOCK_MS).toBe(
       30_000,
     );

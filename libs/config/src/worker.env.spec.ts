@@ -27,7 +27,7 @@ describe('WorkerEnv', () => {
       EGRESS_ALLOWED_HOSTS: 'api.shop.example, 127.0.0.1:4000',
       EGRESS_DEADLINE_MARGIN_MS: 250,
       PROACTIVE_CALL_MAX_MS: 10_000,
-      WORKER_CONCURRENCY: 50,
+      WORKER_CONCURRENCY: 500,
       LLM_API_KEY_SECRET: 'OPENAI_KEY',
     });
     expect(validateEnv(WorkerEnv, {}).SECRETS_KEY).toBeUndefined();

@@ -5,11 +5,16 @@ import { Secret } from './validate-env';
 
 /** Egress settings (EGRESS_*) for the `call` and `llm` steps the worker sends. */
 export class WorkerEnv extends withEgressEnv(SharedEnv) {
-  /** Turns one worker process runs at once. Turns of one chat never overlap whatever this is. */
+  /**
+   * Turns one worker process runs at once. Turns of one chat never overlap whatever this is.
+   * High by default: a turn waiting on a call or an llm step holds its slot, but no CPU and
+   * about 100 KB, and a worker whose slots are full leaves the rest to wait in the queue,
+   * eating Webim's window.
+   */
   @IsInt()
   @Min(1)
   @Max(1000)
-  WORKER_CONCURRENCY: number = 50;
+  WORKER_CONCURRENCY: number = 500;
 
   /**
    * Timers' and incoming requests' turns one worker process runs at once. Their own setting,
