@@ -122,6 +122,19 @@ describe('call steps in a visitor turn', () => {
     expect(stack.allLogs()).not.toContain(shopKey);
   });
 
+  it("warns at training about a timeout this deployment's reply budget cuts short", async () => {
+    const response = await stack.api('/api/agents/budget', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/yaml' },
+      body: "start: a\nbranches:\n  a:\n    - call: { url: 'https://shop.example.com/x', timeout: 3s, on: { timeout: a } }\n",
+    });
+    expect(response.status).toBe(200);
+    const { warnings } = (await response.json()) as { warnings: Array<{ message: string }> };
+    expect(warnings.map((w) => w.message)).toContainEqual(
+      expect.stringContaining(`REPLY_BUDGET_MS (${REPLY_BUDGET_MS} ms in this deployment)`),
+    );
+  });
+
   it('takes the error branch on a 404, with its status saved', async () => {
     await webim.newChat('missing');
     expect(transcript((await webim.say('missing', 'missing')).body)).toEqual([

@@ -110,6 +110,11 @@ function onlySetSteps(branch: BranchDraft | undefined, ctx: CompileContext): voi
 export interface CompileOptions {
   /** The channel the agent will talk through. */
   channel: ChannelVariables;
+  /**
+   * The deployment's REPLY_BUDGET_MS, for warnings about steps a visitor's turn cuts short;
+   * absent (the CLI), the highest budget a deployment may have.
+   */
+  replyBudgetMs?: number;
 }
 
 /**
@@ -122,7 +127,7 @@ export function compileAgent(
 ): { agent: CompiledAgent; warnings: AgentIssue[] } {
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
-  const ctx = new CompileContext(doc, lines, options.channel);
+  const ctx = new CompileContext(doc, lines, options.channel, options.replyBudgetMs);
   // A tree with syntax errors may be cut short anywhere, so its shape is not worth checking.
   for (const problem of doc.errors) ctx.reportAt('error', problem.pos[0], '', problem.message);
   if (ctx.hasErrors) throw new AgentCompileError(ctx.issues);

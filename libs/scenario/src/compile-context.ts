@@ -60,6 +60,8 @@ export class CompileContext {
     private readonly lines: LineCounter,
     /** The variables of the channel the agent is compiled for. */
     readonly channel: ChannelVariables,
+    /** The deployment's REPLY_BUDGET_MS, when known (see CompileOptions). */
+    readonly replyBudgetMs?: number,
   ) {
     this.anchors = resolveAliases(doc);
   }

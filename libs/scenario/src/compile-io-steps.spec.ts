@@ -210,6 +210,20 @@ describe('compileAgent: call', () => {
     ]);
   });
 
+  it("measures a step's timeout against the deployment's reply budget when it is known", () => {
+    const source = (timeout: string) =>
+      withStep(
+        `    - call: { url: 'https://shop.example.com/x', timeout: ${timeout}, on: { timeout: b } }`,
+      );
+    const deployed = (timeout: string) =>
+      compileAgent(source(timeout), { ...WEBIM, replyBudgetMs: 3000 }).warnings;
+    expect(deployed('3s').map((w) => w.message)).toEqual([
+      expect.stringContaining('REPLY_BUDGET_MS (3000 ms in this deployment)'),
+    ]);
+    expect(deployed('2999ms')).toEqual([]);
+    expect(warningsOf(source('3s'))).toEqual([]);
+  });
+
   it('warns about a call without a timeout branch, a timeout past the reply budget and a private host', () => {
     const warnings = warningsOf(
       withStep(

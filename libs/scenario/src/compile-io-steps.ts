@@ -128,12 +128,16 @@ function lintDeadline(
 ): void {
   if (step.detach) return;
   const timeout = fields.get('timeout');
-  if (timeout && step.timeoutMs !== undefined && step.timeoutMs >= MAX_REPLY_BUDGET_MS)
+  const budget = ctx.replyBudgetMs;
+  const limit = budget ?? MAX_REPLY_BUDGET_MS;
+  if (timeout && step.timeoutMs !== undefined && step.timeoutMs >= limit) {
+    const due = budget === undefined ? `below ${limit} ms` : `${budget} ms in this deployment`;
     ctx.warning(
       timeout.value,
       timeout.path,
-      `a visitor's answer is due within REPLY_BUDGET_MS (below ${MAX_REPLY_BUDGET_MS} ms), so in a visitor's turn this ${kind} is cut short long before ${step.timeoutMs} ms; shorten the timeout or add then: later`,
+      `a visitor's answer is due within REPLY_BUDGET_MS (${due}), so in a visitor's turn this ${kind} is cut short before ${step.timeoutMs} ms; shorten the timeout or add then: later`,
     );
+  }
   if (step.on.timeout === undefined)
     ctx.warning(
       fields.get('on')?.keyNode ?? node,

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, UnprocessableEntityException } fro
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { GatewayEnv } from '@app/config';
-import type { TrainingVerdict } from './training-verdict';
+import type { TrainingThreadData, TrainingVerdict } from './training-verdict';
 
 /** The training thread's file, emitted beside the bundle that runs the gateway. */
 export const TRAINING_THREAD_FILE = join(__dirname, 'agent-training-thread.js');
@@ -37,6 +37,7 @@ export class AgentTrainer implements OnModuleDestroy {
       // limit is spent on training, not on loading the thread.
       minThreads: 1,
       maxThreads: 1,
+      workerData: { replyBudgetMs: env.REPLY_BUDGET_MS } satisfies TrainingThreadData,
     });
   }
 

@@ -1,6 +1,7 @@
+import { workerData } from 'node:worker_threads';
 import { trainAgent } from '@app/scenario';
 import { WEBIM_CHANNEL_VARIABLES } from '@app/webim-protocol';
-import type { TrainingVerdict } from './training-verdict';
+import type { TrainingThreadData, TrainingVerdict } from './training-verdict';
 
 /**
  * The worker thread's side of training (AgentTrainer is the other): compile the source and run
@@ -9,8 +10,10 @@ import type { TrainingVerdict } from './training-verdict';
  * sent back.
  */
 export default function train(source: string): TrainingVerdict {
+  const { replyBudgetMs } = (workerData ?? {}) as TrainingThreadData;
   const { trained, errors, warnings, tests } = trainAgent(source, {
     channel: WEBIM_CHANNEL_VARIABLES,
+    replyBudgetMs,
   });
   return { trained, errors, warnings, tests };
 }
