@@ -10,6 +10,8 @@ export interface LocalRedisOptions {
    * machine; the tests' default) or `everysec` (at most a second lost, far fewer fsyncs).
    */
   appendfsync?: 'always' | 'everysec';
+  /** A file the server writes its pid to while it runs, to find it should it outlive its starter. */
+  pidFile?: string;
   /** Path of the redis-server binary; `redis-server` on PATH by default. */
   binary?: string;
   /** The file its log is appended to; the log is dropped when omitted. */
@@ -73,6 +75,7 @@ export class LocalRedisServer {
         '--save',
         '',
         ...persistence,
+        ...(this.options.pidFile ? ['--pidfile', this.options.pidFile] : []),
         '--maxmemory-policy',
         'noeviction',
         '--loglevel',
