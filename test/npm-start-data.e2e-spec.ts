@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@app/launcher';
+import { freePort, Launcher } from '@app/launcher';
 import { Banner, bannerOf, NpmStart, startNpmStart, stopNpmStart } from './support/npm-start';
 import { transcript, WebimClient } from './support/webim-client';
 
@@ -17,6 +17,7 @@ const EXAMPLE = join(__dirname, '../agents/examples/order-status.yaml');
 
 describe('npm start keeps its work between starts', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'wg-stack-data-'));
+  const launcher = new Launcher();
   let env: Record<string, string>;
   let baseUrl: string;
   let shopPort: number;
@@ -57,6 +58,7 @@ describe('npm start keeps its work between starts', () => {
   });
   afterAll(async () => {
     if (running) await stopNpmStart(running);
+    await launcher.stop();
   });
 
   it('prints one line per process ready, then the banner, last; the logs go to files', async () => {
@@ -196,5 +198,34 @@ describe('npm start keeps its work between starts', () => {
     expect(fresh.adminToken).not.toBe(previous);
     expect((await api(previous, '/agents')).status).toBe(401);
     expect((await api(fresh.adminToken, '/agents')).status).toBe(200);
+  });
+
+  it('refuses to start on the Redis a killed start left running, before --fresh removes a thing', async () => {
+    // What a stack killed outright leaves: its redis-server, still writing to the folder.
+    const dir = mkdtempSync(join(tmpdir(), 'wg-stack-left-'));
+    mkdirSync(join(dir, '.data/redis'), { recursive: true });
+    const leftover = await launcher.startRedis({
+      dataDir: join(dir, '.data/redis'),
+      pidFile: join(dir, '.data/redis/redis-server.pid'),
+    });
+    const stack = startNpmStart(
+      { ...env, PORT: String(await freePort()) },
+      {
+        cwd: dir,
+        args: ['--fresh'],
+      },
+    );
+    const [code] = (await once(stack.process, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(stack.output()).toContain(
+      `A redis-server left running by an earlier npm start (pid ${leftover.pid}) still holds ` +
+        `.data/redis: stop it (kill ${leftover.pid}) and start again`,
+    );
+    expect(leftover.running).toBe(true);
+    expect(existsSync(join(dir, '.data/redis/appendonlydir'))).toBe(true);
+    expect(existsSync(join(dir, '.data/stack.pid'))).toBe(false);
+    // Stopped, it removes its pid file, and the folder is free again.
+    await leftover.stop();
+    expect(existsSync(join(dir, '.data/redis/redis-server.pid'))).toBe(false);
   });
 });

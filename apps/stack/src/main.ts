@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));
+  // A closed terminal: stop as tidily as on Ctrl-C, rather than die and leave Redis behind.
+  process.on('SIGHUP', () => stop(0));
 
   const env = { ...process.env };
   const kept = (name: string, make: () => string) => {
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
     const redis = await launcher.startRedis({
       binary: settings.REDIS_SERVER_BIN,
       dataDir: data.redisDir,
+      pidFile: data.redisPidFile,
       // A local loop: a second of writes lost to a power cut is no loss, an fsync per write is.
       appendfsync: 'everysec',
       logFile: data.logFile('redis'),

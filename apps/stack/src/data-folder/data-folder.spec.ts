@@ -68,6 +68,12 @@ describe('DataFolder', () => {
     expect(readFileSync(join(folder.path, 'logs/worker.previous.log'), 'utf8')).toBe('first start');
   });
 
+  it('leaves alone a Redis pid file whose pid is now another program', () => {
+    mkdirSync(join(cwd, '.data/redis'), { recursive: true });
+    writeFileSync(join(cwd, '.data/redis/redis-server.pid'), `${process.pid}\n`);
+    expect(open().redisPidFile).toBe(join(cwd, '.data/redis/redis-server.pid'));
+  });
+
   it('refuses a folder a running stack holds, and takes over a dead one', () => {
     mkdirSync(join(cwd, '.data'));
     // A parent process is alive for sure: the folder is held.

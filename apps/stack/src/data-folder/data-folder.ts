@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { GeneratedSettings } from './generated-settings';
@@ -24,12 +25,18 @@ export class DataFolder {
 
   /**
    * Creates the folder if needed and locks it; `fresh` empties it first. Throws when another
-   * stack that is still running holds the lock.
+   * stack that is still running holds the lock, or the Redis of one that was killed still runs.
    */
   static open(dir: string, { fresh = false, cwd = process.cwd() } = {}): DataFolder {
     const folder = new DataFolder(resolve(cwd, dir), cwd);
     mkdirSync(folder.path, { recursive: true, mode: 0o700 });
     folder.lock();
+    try {
+      folder.refuseLeftoverRedis();
+    } catch (error) {
+      folder.close();
+      throw error;
+    }
     if (fresh) {
       for (const entry of KEPT) rmSync(join(folder.path, entry), { recursive: true, force: true });
     }
@@ -40,6 +47,11 @@ export class DataFolder {
 
   get redisDir(): string {
     return join(this.path, 'redis');
+  }
+
+  /** Where the embedded Redis writes its pid while it runs (it removes the file as it stops). */
+  get redisPidFile(): string {
+    return join(this.redisDir, 'redis-server.pid');
   }
 
   /**
@@ -62,6 +74,22 @@ export class DataFolder {
   close(): void {
     const lock = join(this.path, LOCK);
     if (readPid(lock) === process.pid) rmSync(lock, { force: true });
+  }
+
+  /**
+   * A stack killed outright (SIGKILL) leaves its Redis running, still writing to the append-only
+   * file: a second server on the same file would corrupt it. The pid is checked to be a
+   * redis-server's, so that a pid reused since by another program is not mistaken for it.
+   */
+  private refuseLeftoverRedis(): void {
+    const pid = readPid(this.redisPidFile);
+    if (pid === undefined || !isAlive(pid)) return;
+    const name = spawnSync('ps', ['-p', String(pid), '-o', 'comm='], { encoding: 'utf8' }).stdout;
+    if (!name?.includes('redis')) return;
+    throw new Error(
+      `A redis-server left running by an earlier npm start (pid ${pid}) still holds ` +
+        `${this.shown(this.redisDir)}: stop it (kill ${pid}) and start again`,
+    );
   }
 
   private lock(): void {
