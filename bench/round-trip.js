@@ -4,6 +4,8 @@
 // Usage: npm run build && node bench/round-trip.js [turns=2000]
 // Prints the median and tail of the round trip measured at the client.
 const { spawn } = require('node:child_process');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 
@@ -22,6 +24,8 @@ async function main() {
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
       REDIS_URL: '',
+      // Its own empty Redis and tokens, not the ones `npm start` keeps for the developer.
+      STACK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wg-round-trip-')),
       WORKER_HTTP_PORT: '0', // the bench needs no worker probes, and 3001 may be taken
       EXAMPLE_SHOP_PORT: '0', // nor the example shop, and 3002 may be taken
     },

@@ -1,10 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, Launcher, LocalRedisServer } from '@app/launcher';
+import { NpmStart, startNpmStart, stopNpmStart } from './support/npm-start';
 import { waitFor } from './support/wait-for';
 import { transcript, WebimClient } from './support/webim-client';
 
@@ -14,31 +13,13 @@ import { transcript, WebimClient } from './support/webim-client';
 // status then comes from the shop through the webhook. The example's address names the default
 // EXAMPLE_SHOP_PORT; here the shop has a free port, so the address is changed to it.
 
-const STACK = join(__dirname, '../dist/apps/stack/main.js');
 const EXAMPLE = join(__dirname, '../agents/examples/order-status.yaml');
-
-interface StartedStack {
-  process: ChildProcess;
-  output: () => string;
-}
-
-function startStack(env: Record<string, string>): StartedStack {
-  let output = '';
-  const child = spawn(process.execPath, [STACK], {
-    cwd: mkdtempSync(join(tmpdir(), 'wg-stack-')),
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_FORMAT: 'json', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { process: child, output: () => output };
-}
 
 describe('npm start runs the example shop the order-status walkthrough calls', () => {
   const launcher = new Launcher();
   const adminToken = randomBytes(24).toString('base64url');
   let redis: LocalRedisServer;
-  let stack: StartedStack;
+  let stack: NpmStart;
   let baseUrl: string;
   let shopPort: number;
   let shopUrl: string;
@@ -62,7 +43,7 @@ describe('npm start runs the example shop the order-status walkthrough calls', (
     shopPort = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     // No EGRESS_* settings: the stack allows the shop itself.
-    stack = startStack({
+    stack = startNpmStart({
       REDIS_URL: redis.url,
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -80,10 +61,7 @@ describe('npm start runs the example shop the order-status walkthrough calls', (
     shopToken = /Example shop token \(generated[^)]*\): (\S+)/.exec(stack.output())![1];
   });
   afterAll(async () => {
-    if (stack && stack.process.exitCode === null) {
-      stack.process.kill('SIGTERM');
-      await once(stack.process, 'exit');
-    }
+    if (stack) await stopNpmStart(stack);
     await launcher.stop();
   });
 
@@ -176,7 +154,7 @@ describe('npm start runs the example shop the order-status walkthrough calls', (
   });
 
   it('stops at once, naming the setting, when the shop port is taken', async () => {
-    const second = startStack({
+    const second = startNpmStart({
       REDIS_URL: redis.url,
       PORT: String(await freePort()),
       ADMIN_TOKEN: adminToken,

@@ -1,13 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { freePort, Launcher, LocalRedisServer } from '@app/launcher';
 import { FakeBackend } from './support/fake-backend';
+import { NpmStart, startNpmStart, stopNpmStart } from './support/npm-start';
 import { waitFor } from './support/wait-for';
 import { transcript, WebimClient } from './support/webim-client';
 
@@ -22,8 +18,7 @@ describe('npm start shares one SECRETS_KEY between the gateway and the worker', 
   let redis: LocalRedisServer;
   let client: Redis;
   let backend: FakeBackend;
-  let stack: ChildProcess;
-  let output = '';
+  let stack: NpmStart;
   let baseUrl: string;
 
   beforeAll(async () => {
@@ -31,27 +26,18 @@ describe('npm start shares one SECRETS_KEY between the gateway and the worker', 
     client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    stack = spawn(process.execPath, [join(__dirname, '../dist/apps/stack/main.js')], {
-      // A directory without a .env, and an environment without SECRETS_KEY.
-      cwd: mkdtempSync(join(tmpdir(), 'wg-stack-')),
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_FORMAT: 'json',
-        REDIS_URL: redis.url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        WORKER_HTTP_PORT: String(await freePort()),
-        ADMIN_TOKEN: adminToken,
-        SEED_DEMO: 'false',
-        EXAMPLE_SHOP_PORT: '0',
-        EGRESS_ALLOWED_HOSTS: '127.0.0.1',
-        EGRESS_ALLOWED_PRIVATE: '127.0.0.1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    // A directory without a .env, and an environment without SECRETS_KEY.
+    stack = startNpmStart({
+      REDIS_URL: redis.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WORKER_HTTP_PORT: String(await freePort()),
+      ADMIN_TOKEN: adminToken,
+      SEED_DEMO: 'false',
+      EXAMPLE_SHOP_PORT: '0',
+      EGRESS_ALLOWED_HOSTS: '127.0.0.1',
+      EGRESS_ALLOWED_PRIVATE: '127.0.0.1',
     });
-    stack.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    stack.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitFor(
       'the stack to be ready',
       async () => (await fetch(`${baseUrl}/health/ready`).catch(() => null))?.status === 200,
@@ -59,10 +45,7 @@ describe('npm start shares one SECRETS_KEY between the gateway and the worker', 
     );
   });
   afterAll(async () => {
-    if (stack && stack.exitCode === null) {
-      stack.kill('SIGTERM');
-      await once(stack, 'exit');
-    }
+    if (stack) await stopNpmStart(stack);
     client?.disconnect();
     await backend?.stop();
     await launcher.stop();
@@ -117,9 +100,9 @@ branches:
     await webim.newChat('s1');
     expect(transcript((await webim.say('s1', 'go')).body)).toEqual(['Sent']);
     expect(backend.received.at(-1)?.headers['x-shop-key']).toBe(shopKey);
-    expect(output).toContain('SECRETS_KEY is not set: the gateway and worker share a key');
-    expect(output).not.toContain(shopKey);
+    expect(stack.output()).toContain('SECRETS_KEY is not set: the gateway and worker share a key');
+    expect(stack.output()).not.toContain(shopKey);
     // EXAMPLE_SHOP_PORT=0: no example shop.
-    expect(output).not.toContain('Example shop');
+    expect(stack.output()).not.toContain('Example shop');
   });
 });

@@ -18,17 +18,22 @@ async function bootstrap(): Promise<void> {
   const demo = registry.list().find((c) => c.id === DEMO_ID);
   // The webhook URL holds a secret: shown on a developer's terminal, never in other logs.
   const showSecrets = env.NODE_ENV === 'development';
+  const demoWebhookUrl = demo && showSecrets ? registry.webhookUrl(demo) : undefined;
+  if (process.send) {
+    // Started by a launcher (`npm start`), which shows these once every process is ready.
+    process.send({ type: 'ready', port: env.PORT, demoWebhookUrl });
+    return;
+  }
   const lines = [
     `Webim bot gateway listening on http://${env.HOST}:${env.PORT}`,
-    demo && showSecrets
-      ? `Demo channel webhook URL: ${registry.webhookUrl(demo)}`
+    demoWebhookUrl
+      ? `Demo channel webhook URL: ${demoWebhookUrl}`
       : 'Webhook URLs: GET /api/channels',
     adminTokenGenerated
       ? `Admin token (generated; set ADMIN_TOKEN to choose one): ${env.ADMIN_TOKEN}`
       : 'Admin token: from ADMIN_TOKEN',
   ];
   console.log(`\n${lines.join('\n')}\n`);
-  process.send?.({ type: 'ready', port: env.PORT });
 }
 
 bootstrap().catch((error: unknown) => {

@@ -22,6 +22,14 @@ export interface AppProcessOptions {
   logFile?: string;
 }
 
+/** What an app says on its IPC channel once it serves; the gateway adds what `npm start` shows. */
+export interface ReadyMessage {
+  type: 'ready';
+  port?: number;
+  /** The demo channel's webhook URL, when the gateway would show it on a terminal. */
+  demoWebhookUrl?: string;
+}
+
 export interface ExitStatus {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -34,7 +42,7 @@ export interface ExitStatus {
 export class AppProcess {
   /** Settles when the process exits, whatever the reason. */
   readonly exited: Promise<ExitStatus>;
-  private readonly reportedReady: Promise<void>;
+  private readonly reportedReady: Promise<ReadyMessage>;
 
   private constructor(
     private readonly options: AppProcessOptions,
@@ -45,7 +53,7 @@ export class AppProcess {
     );
     // Listened for from the start: the message may come before anyone awaits ready().
     this.reportedReady = new Promise((resolve) =>
-      child.on('message', (message: { type?: string }) => message?.type === 'ready' && resolve()),
+      child.on('message', (message: ReadyMessage) => message?.type === 'ready' && resolve(message)),
     );
   }
 
@@ -81,10 +89,10 @@ export class AppProcess {
   }
 
   /**
-   * Resolves once the process has reported ready; rejects when it exits first or is still
-   * silent after `limitMs`, quoting the end of its log.
+   * Resolves with its ready message once the process has reported ready; rejects when it exits
+   * first or is still silent after `limitMs`, quoting the end of its log.
    */
-  async ready(limitMs = READY_LIMIT_MS): Promise<void> {
+  async ready(limitMs = READY_LIMIT_MS): Promise<ReadyMessage> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -96,7 +104,7 @@ export class AppProcess {
       throw this.failure(`exited (${signal ?? code}) while starting`);
     });
     try {
-      await Promise.race([this.reportedReady, exitedFirst, late]);
+      return await Promise.race([this.reportedReady, exitedFirst, late]);
     } finally {
       clearTimeout(timer);
     }

@@ -5,6 +5,13 @@ import { isRunning, stopChild } from './stop-child';
 export interface LocalRedisOptions {
   /** Directory for the append-only file. When set, data survives a restart on the same dir. */
   dataDir?: string;
+  /**
+   * When the append-only file is flushed to disk: `always` (every write survives a crash of the
+   * machine; the tests' default) or `everysec` (at most a second lost, far fewer fsyncs).
+   */
+  appendfsync?: 'always' | 'everysec';
+  /** A file the server writes its pid to while it runs, to find it should it outlive its starter. */
+  pidFile?: string;
   /** Path of the redis-server binary; `redis-server` on PATH by default. */
   binary?: string;
   /** The file its log is appended to; the log is dropped when omitted. */
@@ -53,7 +60,10 @@ export class LocalRedisServer {
   async restart(): Promise<void> {
     if (this.running) return;
     const persistence = this.options.dataDir
-      ? ['--dir', this.options.dataDir, '--appendonly', 'yes', '--appendfsync', 'always']
+      ? [
+          ...['--dir', this.options.dataDir, '--appendonly', 'yes'],
+          ...['--appendfsync', this.options.appendfsync ?? 'always'],
+        ]
       : ['--appendonly', 'no'];
     const child = spawn(
       redisBinary(this.options.binary),
@@ -65,6 +75,7 @@ export class LocalRedisServer {
         '--save',
         '',
         ...persistence,
+        ...(this.options.pidFile ? ['--pidfile', this.options.pidFile] : []),
         '--maxmemory-policy',
         'noeviction',
         '--loglevel',

@@ -1,0 +1,2 @@
+export * from './data-folder';
+export * from './generated-settings';
