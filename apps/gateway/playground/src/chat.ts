@@ -127,6 +127,7 @@ export class Chat {
   /** One Webim request to the webhook, its answer rendered as Webim would show it. */
   private async send(body: unknown): Promise<void> {
     const channel = this.channel!;
+    const recordedBefore = (await this.detail())?.transcript.length ?? 0;
     const started = performance.now();
     const response = await fetch(new URL(channel.webhookUrl).pathname, {
       method: 'POST',
@@ -141,9 +142,14 @@ export class Chat {
     }
     const answer = JSON.parse(text) as WebimAnswer;
     const [state, detail] = await Promise.all([this.state(), this.detail()]);
+    // This request's transcript entry: the chat's last Webim one, unless it was already there
+    // before (a hand-off decided without Redis is not recorded).
+    const entries = detail?.transcript ?? [];
+    const entry =
+      entries.length > recordedBefore ? entries.findLast((e) => e.source === 'webim') : undefined;
     if (answer.has_answer) {
       // The answer starts with what timers and incoming requests buffered since the last one.
-      const delivered = detail?.transcript.at(-1)?.delivered?.length ?? 0;
+      const delivered = entry?.delivered?.length ?? 0;
       answer.messages.forEach((message, i) => {
         const note = i < delivered ? 'buffered earlier, delivered with this answer' : undefined;
         this.messages.append(
@@ -153,7 +159,7 @@ export class Chat {
         );
       });
     } else {
-      this.messages.append(handoffLine(state?.lastHandoff));
+      this.messages.append(handoffLine(entry?.handoff));
     }
     this.messages.scrollTop = this.messages.scrollHeight;
     if (state) this.inspector.show(state, (timer) => void this.fire(timer), roundTripMs);

@@ -41,7 +41,7 @@ export function keyboard(buttons: Button[][], press?: (button: Button) => void):
 export function handoffLine(handoff: Handoff | null | undefined): HTMLElement {
   const reason = handoff
     ? `${handoff.reason}${handoff.detail ? `: ${handoff.detail}` : ''}`
-    : 'reason not recorded';
+    : 'reason not recorded: decided without Redis, see the gateway logs';
   return el(
     'div',
     { class: 'line system handoff' },
