@@ -288,6 +288,11 @@ describe('playground page', () => {
     await webim.say('real-chat-1', 'I want to talk to a person');
 
     await page.click('[data-show="conversations"]');
+    // The real channel first, the playground's sandbox after it.
+    await page.locator('#channels button[data-channel="demo"]').waitFor();
+    const listed = page.locator('#channels li');
+    expect(await listed.first().textContent()).toMatch(/^Demo channel demo · agent demo · active$/);
+    expect(await listed.last().textContent()).toMatch(/· the playground's sandbox$/);
     await page.click('#channels button[data-channel="demo"]');
     await page.click('#chats button[data-chat="real-chat-1"]');
     const lines = page.locator('#transcript-lines');

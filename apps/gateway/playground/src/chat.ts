@@ -12,6 +12,11 @@ import type { Button, Channel, ChatDetail, ChatState, WebimAnswer } from './type
 
 const SANDBOX_PREFIX = 'Playground: ';
 
+/** Whether a channel is one the playground made for trying an agent. */
+export function isSandbox(channel: Channel): boolean {
+  return channel.name.startsWith(SANDBOX_PREFIX);
+}
+
 /** How long to watch the outbox after firing a timer or sending an incoming request. */
 const WATCH_MS = 10_000;
 const WATCH_EVERY_MS = 250;

@@ -1,5 +1,6 @@
 import { api, errorText } from './api.js';
 import { byId, el, fill } from './dom.js';
+import { isSandbox } from './chat.js';
 import { entryLines, systemLine } from './transcript-view.js';
 import type { Channel, ChatDetail } from './types.js';
 
@@ -28,27 +29,31 @@ export class Conversations {
         : el(
             'ul',
             {},
-            ...answer.body.map((channel) =>
-              el(
-                'li',
-                {},
+            // Real channels first; the playground's sandboxes after them.
+            ...[...answer.body]
+              .sort((a, b) => Number(isSandbox(a)) - Number(isSandbox(b)))
+              .map((channel) =>
                 el(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'link',
-                    'data-channel': channel.id,
-                    onclick: () => void this.openChannel(channel),
-                  },
-                  channel.name,
-                ),
-                el(
-                  'span',
-                  { class: 'muted' },
-                  ` ${channel.id} · ${channel.agentId} · ${channel.status}`,
+                  'li',
+                  {},
+                  el(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'link',
+                      'data-channel': channel.id,
+                      onclick: () => void this.openChannel(channel),
+                    },
+                    channel.name,
+                  ),
+                  el(
+                    'span',
+                    { class: 'muted' },
+                    ` ${channel.id} · agent ${channel.agentId} · ${channel.status}` +
+                      (isSandbox(channel) ? " · the playground's sandbox" : ''),
+                  ),
                 ),
               ),
-            ),
           ),
     );
   }
