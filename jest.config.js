@@ -34,6 +34,8 @@ module.exports = {
     '!**/*.d.ts',
     '!**/main.ts',
     '!**/index.ts',
+    // The playground page runs in a browser; its tests drive it there (test/playground.e2e-spec.ts).
+    '!apps/gateway/playground/**',
   ],
   projects: [
     {

@@ -10,11 +10,13 @@ import { serveApiDocs } from './http/api-docs';
 import { collectRoutes, configureFastify } from './http/fastify-setup';
 import { securityHeaders, skipSecurityHeadersOnWebhook } from './http/security-headers';
 import { serverOptions } from './http/server-options';
+import { servePlayground } from './playground/serve-playground';
 import { SignInLimiter } from './throttling/sign-in-limiter';
 
 /**
  * The gateway as a Nest application on Fastify, not yet listening, with all of its HTTP set-up:
- * JSON and YAML bodies, security headers, the queue board's sign-in, the API docs, and the list
+ * JSON and YAML bodies, security headers, the queue board's sign-in, the API docs, the
+ * playground page, and the list
  * of routes logged once it listens. Both the gateway's own process and the bench's in-process
  * gateway start from here, so that they serve the same HTTP.
  */
@@ -41,5 +43,6 @@ export async function createGatewayApp(
   await app.register(helmet, securityHeaders);
   protectQueueBoard(fastify, env.ADMIN_TOKEN, app.get(SignInLimiter));
   serveApiDocs(app);
+  await servePlayground(app);
   return app;
 }

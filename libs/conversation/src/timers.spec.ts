@@ -1,4 +1,11 @@
-import { checkTimer, decodeTimersToArm, encodeTimerOps, timerFields, timerOps } from './timers';
+import {
+  checkTimer,
+  decodeTimersToArm,
+  encodeTimerOps,
+  runningTimers,
+  timerFields,
+  timerOps,
+} from './timers';
 
 describe('timer operations', () => {
   it("turns each timer's last effect into a due time or a cancel, and clears the fired one first", () => {
@@ -62,5 +69,25 @@ describe('checkTimer', () => {
       why: 'armed_again',
     });
     expect(checkTimer(jobId, '1000', '', 1000)).toEqual({ action: 'skip', why: 'armed_again' });
+  });
+});
+
+describe('runningTimers', () => {
+  it("reads the due times of a chat's hash, earliest first, and nothing else", () => {
+    const hash = {
+      state: '{}',
+      seq: '3',
+      'timer:shop:nudge': '2000',
+      'armed:shop:nudge': 'job-1|2000',
+      'timer:shop:a:b': '1000',
+    };
+    expect(runningTimers(hash)).toEqual([
+      { agentId: 'shop', name: 'a:b', dueAt: 1000 },
+      { agentId: 'shop', name: 'nudge', dueAt: 2000 },
+    ]);
+  });
+
+  it('finds none in a chat without timers', () => {
+    expect(runningTimers({ state: '{}' })).toEqual([]);
   });
 });

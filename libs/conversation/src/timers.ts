@@ -36,6 +36,17 @@ export function timerFields(timer: TimerRef): { due: string; armed: string } {
   return { due: `timer:${id}`, armed: `armed:${id}` };
 }
 
+/**
+ * The running timers in a chat's hash (its fields as HGETALL gives them), earliest due first:
+ * those started and not yet cancelled or fired.
+ */
+export function runningTimers(hash: Record<string, string>): DueTimer[] {
+  return Object.entries(hash)
+    .filter(([field]) => field.startsWith('timer:'))
+    .map(([field, due]) => ({ ...parseTimerId(field.slice('timer:'.length)), dueAt: Number(due) }))
+    .sort((a, b) => a.dueAt - b.dueAt);
+}
+
 /** The value of a timer's `armed` field: the job that will look at it, and when. */
 export function armedValue(jobId: string, dueAt: number): string {
   return `${jobId}|${dueAt}`;

@@ -5,12 +5,19 @@ import {
   Get,
   HttpCode,
   Param,
+  Post,
   Put,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogIdPipe } from '../http/id-pipes';
-import { AgentDetail, AgentsService, AgentSummary, TrainedAgent } from './agents.service';
+import {
+  AgentDetail,
+  AgentsService,
+  AgentSummary,
+  AgentValidation,
+  TrainedAgent,
+} from './agents.service';
 
 @ApiTags('agents')
 @ApiBearerAuth()
@@ -22,6 +29,21 @@ export class AgentsController {
   @ApiOperation({ summary: 'Every agent: its current version and the channels that use it' })
   list(): Promise<AgentSummary[]> {
     return this.agents.list();
+  }
+
+  @Post('validate')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Check a source without storing it',
+    description:
+      'Compiles the YAML source and runs its tests as training does, and stores nothing: ' +
+      '200 with the errors and warnings (line and column) and the test results, whatever ' +
+      'they are. What an editor calls as its author types.',
+  })
+  @ApiConsumes('application/yaml')
+  @ApiBody({ schema: { type: 'string', example: 'start: main\nbranches: …' } })
+  validate(@Body() source: unknown): Promise<AgentValidation> {
+    return this.agents.validate(yamlText(source));
   }
 
   @Get(':agentId')
@@ -44,13 +66,7 @@ export class AgentsController {
     @Param('agentId', CatalogIdPipe) agentId: string,
     @Body() source: unknown,
   ): Promise<TrainedAgent> {
-    // The YAML content types reach here as text; a body sent as anything else arrives parsed.
-    if (typeof source !== 'string') {
-      throw new UnsupportedMediaTypeException(
-        'Send the agent as YAML text with Content-Type: application/yaml',
-      );
-    }
-    return this.agents.train(agentId, source);
+    return this.agents.train(agentId, yamlText(source));
   }
 
   @Delete(':agentId')
@@ -59,4 +75,14 @@ export class AgentsController {
   remove(@Param('agentId', CatalogIdPipe) agentId: string): Promise<void> {
     return this.agents.remove(agentId);
   }
+}
+
+/** The YAML content types reach a handler as text; a body sent as anything else arrives parsed. */
+function yamlText(source: unknown): string {
+  if (typeof source !== 'string') {
+    throw new UnsupportedMediaTypeException(
+      'Send the agent as YAML text with Content-Type: application/yaml',
+    );
+  }
+  return source;
 }

@@ -35,6 +35,15 @@ export interface TrainedAgent {
   tests: TrainingReport['tests'];
 }
 
+/** What checking a source found; nothing is stored. */
+export interface AgentValidation {
+  /** It compiles and every test passes: training it would succeed. */
+  trainable: boolean;
+  errors: TrainingReport['errors'];
+  warnings: TrainingReport['warnings'];
+  tests: TrainingReport['tests'];
+}
+
 /** 422 with the compile errors or the failing tests: the source was refused, nothing stored. */
 export class AgentNotTrained extends UnprocessableEntityException {
   constructor(report: TrainingVerdict) {
@@ -82,6 +91,12 @@ export class AgentsService {
       tests: agent.tests ?? [],
       source: agent.source,
     };
+  }
+
+  /** Compiles the source and runs its tests, on the trainer's thread and within its limit. */
+  async validate(source: string): Promise<AgentValidation> {
+    const { trained, errors, warnings, tests } = await this.trainer.train('(validate)', source);
+    return { trainable: trained, errors, warnings, tests };
   }
 
   /** Stores the source as the agent's next version if it trains, and serves it here at once. */

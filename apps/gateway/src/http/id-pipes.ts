@@ -42,3 +42,9 @@ export class ChatIdPipe extends IdRulePipe {
 export class SecretNamePipe extends IdRulePipe {
   protected readonly kind = 'secret';
 }
+
+/** Names of timers and events in paths, as agents declare them. */
+@Injectable()
+export class NamePipe extends IdRulePipe {
+  protected readonly kind = 'name';
+}

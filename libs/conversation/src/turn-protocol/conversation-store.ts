@@ -2,7 +2,15 @@ import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BotMessage, TurnInput } from '@app/scenario';
 import { ChatKeys, chatKeys, ChatRef } from '../conversation-keys';
-import { DueTimer, decodeTimersToArm, encodeTimerOps, TimerOp } from '../timers';
+import {
+  DueTimer,
+  decodeTimersToArm,
+  encodeTimerOps,
+  runningTimers,
+  TimerOp,
+  TimerRef,
+  timerFields,
+} from '../timers';
 import { TranscriptSource, Transcripts } from '../transcript';
 import {
   Handoff,
@@ -317,6 +325,15 @@ export class ConversationStore {
     )) as 'ok' | 'lost';
   }
 
+  /**
+   * Makes a running timer due now, with `jobId` as the job armed for it: the caller adds that
+   * job, undelayed, right after. False when the timer is not running in the chat.
+   */
+  async fireNow(chat: ChatRef, timer: TimerRef, jobId: string, nowMs: number): Promise<boolean> {
+    const { due, armed } = timerFields(timer);
+    return (await this.redis.wg_fire(this.keys(chat).chat, due, armed, jobId, nowMs)) === 1;
+  }
+
   // Reads, for the management API, incoming requests and tests.
 
   /** Whether the chat has a conversation (a state), for incoming requests. */
@@ -328,6 +345,11 @@ export class ConversationStore {
   async outbox(channelId: string, chatId: string): Promise<BotMessage[]> {
     const raw = await this.redis.lrange(this.keys({ channelId, chatId }).outbox, 0, -1);
     return raw.map((m) => JSON.parse(m) as BotMessage);
+  }
+
+  /** The chat's running timers, earliest due first. */
+  async timers(channelId: string, chatId: string): Promise<DueTimer[]> {
+    return runningTimers(await this.redis.hgetall(this.keys({ channelId, chatId }).chat));
   }
 
   /** The stored conversation and its last hand-off, for inspection and tests. */

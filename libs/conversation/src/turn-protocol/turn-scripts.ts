@@ -2,6 +2,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import admit from './lua/admit-3.lua';
 import claim from './lua/claim-4.lua';
 import commit from './lua/commit-6.lua';
+import fire from './lua/fire-1.lua';
 import join from './lua/join-2.lua';
 import postpone from './lua/postpone-3.lua';
 import settle from './lua/settle-3.lua';
@@ -47,6 +48,7 @@ export const TURN_SCRIPTS = {
   admit: script('admit', 3, admit),
   claim: script('claim', 4, claim),
   commit: script('commit', 6, commit),
+  fire: script('fire', 1, fire),
   join: script('join', 2, join),
   postpone: script('postpone', 3, postpone),
   settle: script('settle', 3, settle),
