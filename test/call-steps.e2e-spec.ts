@@ -103,6 +103,19 @@ describe('call steps in a visitor turn', () => {
     expect(exchange.ms).toBeLessThan(REPLY_BUDGET_MS);
     const request = backend.received.find((r) => r.path === '/orders/A-17');
     expect(request?.headers['x-shop-key']).toBe(shopKey);
+    // The transcript keeps what was sent and got, the secret as its name.
+    const entries = await stack.conversations.transcripts.read('shop', 'fast');
+    expect(entries.at(-1)?.requests).toEqual([
+      {
+        step: 'call',
+        sent: `GET ${backend.url('/orders/A-17')}`,
+        headers: ['x-shop-key: <secret SHOP_KEY>'],
+        outcome: 'ok',
+        status: 200,
+        received: '{"id":"A-17","status":"shipped"}',
+        ms: expect.any(Number),
+      },
+    ]);
   });
 
   it('keeps the secret out of every log line, job and stored key', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
+import { FakeBackend } from './support/fake-backend';
 import { TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
 
@@ -310,5 +311,47 @@ describe('playground page', () => {
     // Read-only: a recorded keyboard cannot be pressed.
     expect(await lines.locator('.keyboard button').first().isDisabled()).toBe(true);
     await shot('playground-conversations');
+  });
+  it('shows what a call step sent and got after the turn', async () => {
+    const backend = await FakeBackend.start();
+    try {
+      const lookup = [
+        'start: ask',
+        'branches:',
+        '  ask:',
+        "    - say: 'Your order number?'",
+        '    - wait: { save: order }',
+        '    - call:',
+        `        url: '${backend.url('/orders/{{order}}')}'`,
+        "        headers: { x-shop: 'playground' }",
+        '        save: { state: body.status }',
+        '        on: { error: ask, timeout: ask }',
+        "    - say: 'Order {{order}} is {{state}}'",
+        '    - wait: {}',
+        '',
+      ].join('\n');
+      await page.click('[data-show="try"]');
+      await page.fill('#agent-id', 'lookup');
+      await page.fill('#source', lookup);
+      await page.click('#train');
+      await page.locator('#train-result p.ok', { hasText: 'lookup version 1' }).waitFor();
+      await page.click('#new-chat');
+      await page.locator('#messages .bubble', { hasText: 'Your order number?' }).waitFor();
+      await page.fill('#say', 'A-7');
+      await page.press('#say', 'Enter');
+      await page.locator('#messages .bubble', { hasText: 'Order A-7 is shipped' }).waitFor();
+      const request = page.locator('#requests .request');
+      await request.waitFor();
+      expect(await request.locator('summary').textContent()).toMatch(
+        new RegExp(`^call GET ${backend.url('/orders/A-7')} → ok 200 in \\d+ ms$`),
+      );
+      await request.locator('summary').click();
+      expect(await request.locator('pre.sent').allTextContents()).toEqual(['x-shop: playground']);
+      expect(await request.locator('pre.received').textContent()).toBe(
+        '{"id":"A-7","status":"shipped"}',
+      );
+    } finally {
+      await backend.stop();
+    }
   });
 });

@@ -12,6 +12,31 @@ export type TranscriptSource =
   | { source: 'later'; step: 'call' | 'llm' };
 
 /**
+ * What a call or llm step sent and what came back, as a transcript keeps it: secrets by name
+ * only (`<secret NAME>`), bodies and texts cut to TRACE_TEXT_MAX characters.
+ */
+export interface StepRequestTrace {
+  step: 'call' | 'llm';
+  /** A call's `METHOD url`; an llm request's `mode model` (the deployment's model: `default`). */
+  sent: string;
+  /** A call's headers as `name: value`. */
+  headers?: string[];
+  /** A call's JSON or form body; an llm request's last message. */
+  body?: string;
+  /** The outcome the scenario routed on. */
+  outcome: 'ok' | 'error' | 'timeout';
+  status?: number;
+  /** The answer's body, the model's text, or what went wrong. */
+  received?: string;
+  ms: number;
+  /** Made after the answer, for the rest of the branch of a `then: later` step. */
+  later?: boolean;
+}
+
+/** The longest body or text a trace keeps. */
+export const TRACE_TEXT_MAX = 1000;
+
+/**
  * One turn of a chat as an operator reads it afterwards. Webim turns list the buffered messages
  * they `delivered` before their own `messages`; proactive turns list the messages they buffered
  * and how many older ones the outbox cap `dropped`.
@@ -21,6 +46,8 @@ export type TranscriptEntry = TranscriptSource & {
   /** Absent for requests answered without a turn (an inactive channel, an unknown event). */
   turn?: string;
   messages: BotMessage[];
+  /** The requests of the turn's call and llm steps, in order; absent when it made none. */
+  requests?: StepRequestTrace[];
   handoff?: TurnReply['handoff'];
   delivered?: BotMessage[];
   dropped?: number;

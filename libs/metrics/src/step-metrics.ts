@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { outcomeName } from '@app/scenario';
 import type { IoOutcome, IoRequest } from '@app/scenario';
 
 /** A call's or a model's answer takes from milliseconds to the 60 s a step may wait. */
@@ -56,15 +57,6 @@ export class StepMetrics {
       this.tokens.inc({ model: label, kind: 'completion' }, completionTokens);
     }
   }
-}
-
-/** The outcome as a scenario routes on it: a call's non-2xx status is its `error`. */
-function outcomeName(outcome: IoOutcome): 'ok' | 'error' | 'timeout' {
-  if (outcome.kind === 'timeout') return 'timeout';
-  if (outcome.kind === 'text') return 'ok';
-  if (outcome.kind === 'response')
-    return outcome.status >= 200 && outcome.status < 300 ? 'ok' : 'error';
-  return 'error';
 }
 
 function modelLabel(model: string): string {

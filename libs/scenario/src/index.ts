@@ -3,6 +3,8 @@ export { compileAgent } from './compile-agent';
 export type { CompileOptions } from './compile-agent';
 export type { ChannelVariables } from './channel-variables';
 export { resumeTurn, runTurn } from './run-turn';
+export { outcomeName } from './io-steps';
+export { showSecretText } from './secret-text';
 export { renderTemplate } from './template';
 export { markdownToText } from './markdown';
 export { runAgentTests, DEFAULT_TEST_MAX_STEPS } from './run-agent-tests';

@@ -90,6 +90,19 @@ function llmRequest(step: LlmStep, turn: Turn): IoRequest {
   return request;
 }
 
+/**
+ * The outcome a request ended with, as a call step routes on it: a response with a 2xx status
+ * or a model's text is `ok`. (A classifying llm step may still find no label in the text.)
+ */
+export function outcomeName(outcome: IoOutcome): OutcomeName {
+  const kind: unknown = outcome?.kind;
+  if (kind === 'timeout') return 'timeout';
+  if (kind === 'text') return 'ok';
+  if (kind !== 'response') return 'error';
+  const status = Number((outcome as Extract<IoOutcome, { kind: 'response' }>).status);
+  return Number.isInteger(status) && status >= 200 && status < 300 ? 'ok' : 'error';
+}
+
 /** Saves what the outcome brings and says where the turn goes on. */
 export function applyOutcome(step: CallStep | LlmStep, outcome: IoOutcome, turn: Turn): Flow {
   const name =
@@ -112,10 +125,8 @@ function callOutcome(step: CallStep, outcome: IoOutcome, turn: Turn): OutcomeNam
     else if (source === 'status') turn.vars[name] = String(response.status);
     else turn.vars[name] = asVariable(readPath(response.body, (parsePath(source) ?? []).slice(1)));
   }
-  if (kind === 'timeout') return 'timeout';
-  if (!response) return 'error';
-  const status = Number(response.status);
-  return Number.isInteger(status) && status >= 200 && status < 300 ? 'ok' : 'error';
+  // A call's only answer is a response: anything else but a timeout is its error.
+  return response || kind === 'timeout' ? outcomeName(outcome) : 'error';
 }
 
 // The model's text is untrusted: it is said or compared as it is, never rendered as a

@@ -306,6 +306,15 @@ describe('TurnExecutor: visitor turns', () => {
       status: 'waiting',
       branch: 'ask',
     });
+    expect(store.commits[0].requests).toEqual([
+      expect.objectContaining({
+        step: 'call',
+        sent: 'GET https://shop.example.com/orders/A-1',
+        outcome: 'ok',
+        status: 200,
+        received: '{"status":"shipped"}',
+      }),
+    ]);
   });
 
   it('routes each outcome to its branch, across several requests in one turn', async () => {
@@ -660,6 +669,7 @@ branches:
     expect(commit.sink).toEqual({ kind: 'outbox', outboxMax: ENV.OUTBOX_MAX });
     expect(commit.messages).toEqual([{ type: 'text', text: 'Order A-1: shipped' }]);
     expect(commit.origin).toEqual({ source: 'later', step: 'call' });
+    expect(commit.requests).toEqual([expect.objectContaining({ later: true, outcome: 'ok' })]);
     expect(commit.conversation?.state).toMatchObject({ status: 'waiting', step: 4 });
     expect(commit.conversation?.state.later).toBeUndefined();
   });

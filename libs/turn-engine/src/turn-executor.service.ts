@@ -14,6 +14,7 @@ import {
   LaterWork,
   ProactiveOutcome,
   ProactiveTurnStatus,
+  StepRequestTrace,
   StoredConversation,
   TimerRef,
   timerFields,
@@ -32,6 +33,7 @@ import type {
   TurnResult,
 } from '@app/scenario';
 import { IoBudget, ScenarioIo } from './io/scenario-io';
+import { traceOf } from './io/step-trace';
 import { ProactiveScheduler } from './proactive-scheduler.service';
 import { BranchTask, LaterTask, ProactiveTask, TurnTask, VisitorTask } from './turn-task';
 
@@ -112,9 +114,10 @@ export class TurnExecutor {
     const pickedAt = Date.now();
     // A `then: later` request is made before its turn takes a place in the chat, so that the
     // visitor can write meanwhile; what it brings then goes on in the chat's order.
+    const requests: StepRequestTrace[] = [];
     const outcome =
       task.kind === 'later'
-        ? await this.perform(task, task.later.request, this.ioBudget(task))
+        ? await this.perform(task, task.later.request, this.ioBudget(task), requests)
         : undefined;
     const hold = this.hold(task);
     if (!hold) return { status: 'expired' };
@@ -162,7 +165,7 @@ export class TurnExecutor {
     const renewal = task.kind === 'visitor' ? null : this.keepLease(task);
     let run: ScenarioRun | Dropped;
     try {
-      run = await this.runScenario(task, claim.conversation, outcome);
+      run = await this.runScenario(task, claim.conversation, outcome, requests);
       if (!('drop' in run) && run.pauseMs > 0) {
         await sleep(Math.max(0, Math.min(run.pauseMs, hold.pauseLimit())));
       }
@@ -179,6 +182,7 @@ export class TurnExecutor {
       messages: run.messages,
       sink: this.sink(task, run.handoff),
       origin: origin(task),
+      requests,
       // A timer belongs to a turn that happened: the commit applies it, or nothing.
       timers: timerOps(task, task.agentId, run.effects, Date.now(), fired?.name),
     });
@@ -276,6 +280,7 @@ export class TurnExecutor {
     task: TurnTask,
     stored: StoredConversation | null,
     outcome: IoOutcome | undefined,
+    requests: StepRequestTrace[],
   ): Promise<ScenarioRun | Dropped> {
     const failed = (detail: string): ScenarioRun | Dropped => {
       if (task.kind !== 'visitor') {
@@ -344,7 +349,7 @@ export class TurnExecutor {
           later = { id: task.turnId, request, ...(resume.input && { input: resume.input }) };
           break;
         }
-        const answered = await this.perform(task, request, budget);
+        const answered = await this.perform(task, request, budget, requests);
         result = resumeTurn(loaded.agent, resume, answered, opts);
       }
     } catch (error) {
@@ -388,7 +393,12 @@ export class TurnExecutor {
    * Makes a step's request under the turn's budget, within the author's timeout. The port
    * answers failures as outcomes; an exception from it is one more failure of the request.
    */
-  private async perform(task: TurnTask, request: IoRequest, budget: IoBudget): Promise<IoOutcome> {
+  private async perform(
+    task: TurnTask,
+    request: IoRequest,
+    budget: IoBudget,
+    requests: StepRequestTrace[],
+  ): Promise<IoOutcome> {
     const started = Date.now();
     let outcome: IoOutcome;
     try {
@@ -398,6 +408,7 @@ export class TurnExecutor {
     }
     const ms = Date.now() - started;
     this.steps.requestEnded(request, outcome, ms / 1000);
+    requests.push(traceOf(request, outcome, ms, task.kind === 'later' && requests.length === 0));
     this.logger.debug(
       { ...context(task), step: request.kind, outcome: outcome.kind, ms },
       'Step request answered',

@@ -1,5 +1,5 @@
 import { byId, el, fill } from './dom.js';
-import { botMessage } from './transcript-view.js';
+import { botMessage, requestLine } from './transcript-view.js';
 import type { ChatState } from './types.js';
 
 // What a chat is made of after its last turn (GET /api/channels/{id}/chats/{chatId}/state):
@@ -29,6 +29,10 @@ export class Inspector {
         ...pair('steps', job?.steps ?? '–'),
         ...pair('outcome', job?.status ?? '–'),
       ),
+      el('h3', {}, 'Requests'),
+      state.lastTurn && state.lastTurn.requests.length > 0
+        ? el('div', { id: 'requests' }, ...state.lastTurn.requests.map(requestLine))
+        : el('p', { class: 'muted' }, 'None in the last turn.'),
       el('h3', {}, 'Position'),
       conversation
         ? el(

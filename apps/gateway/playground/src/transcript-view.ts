@@ -1,5 +1,12 @@
 import { el } from './dom.js';
-import type { BotMessage, Button, Handoff, TranscriptEntry, TurnInput } from './types.js';
+import type {
+  BotMessage,
+  Button,
+  Handoff,
+  StepRequestTrace,
+  TranscriptEntry,
+  TurnInput,
+} from './types.js';
 
 // How a chat looks to the visitor in Webim: their lines on the right, the bot's on the left,
 // keyboards as rows of buttons, and a hand-off as the moment the chat goes to an operator.
@@ -49,6 +56,24 @@ export function handoffLine(handoff: Handoff | null | undefined): HTMLElement {
   );
 }
 
+/** A call's or an llm step's request: what was sent and what came back, secrets as names. */
+export function requestLine(request: StepRequestTrace): HTMLElement {
+  const status = request.status === undefined ? '' : ` ${request.status}`;
+  const later = request.later ? ', after the answer' : '';
+  return el(
+    'details',
+    { class: 'line system request', 'data-outcome': request.outcome },
+    el(
+      'summary',
+      {},
+      `${request.step} ${request.sent} → ${request.outcome}${status} in ${request.ms} ms${later}`,
+    ),
+    ...(request.headers ?? []).map((header) => el('pre', { class: 'sent' }, header)),
+    request.body === undefined ? null : el('pre', { class: 'sent' }, request.body),
+    request.received === undefined ? null : el('pre', { class: 'received' }, request.received),
+  );
+}
+
 export function systemLine(text: string): HTMLElement {
   return el('div', { class: 'line system' }, text);
 }
@@ -71,10 +96,13 @@ export function entryLines(entry: TranscriptEntry): HTMLElement[] {
     const what =
       entry.source === 'timer'
         ? `Timer "${entry.name}" fired`
-        : `Incoming request "${entry.name}"${entry.data ? ` ${JSON.stringify(entry.data)}` : ''}`;
+        : entry.source === 'later'
+          ? `The ${entry.step ?? 'call'} of a "then: later" step came back`
+          : `Incoming request "${entry.name}"${entry.data ? ` ${JSON.stringify(entry.data)}` : ''}`;
     const dropped = entry.dropped ? `; ${entry.dropped} older message(s) dropped` : '';
     lines.push(systemLine(`${what} at ${at}: its messages wait for the next answer${dropped}`));
   }
+  for (const request of entry.requests ?? []) lines.push(requestLine(request));
   for (const message of entry.messages) {
     lines.push(botMessage(message, entry.source === 'webim' ? undefined : 'buffered'));
   }

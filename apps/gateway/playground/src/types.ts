@@ -71,11 +71,27 @@ export type TurnInput =
   | { kind: 'text'; text: string }
   | { kind: 'button'; id: string; text: string };
 
+/** What a call or llm step sent and got; secrets as `<secret NAME>`. */
+export interface StepRequestTrace {
+  step: 'call' | 'llm';
+  sent: string;
+  headers?: string[];
+  body?: string;
+  outcome: 'ok' | 'error' | 'timeout';
+  status?: number;
+  received?: string;
+  ms: number;
+  later?: boolean;
+}
+
 export interface TranscriptEntry {
   at: string;
   turn?: string;
-  source: 'webim' | 'timer' | 'event';
+  source: 'webim' | 'timer' | 'event' | 'later';
   name?: string;
+  /** A `later` entry's step kind. */
+  step?: 'call' | 'llm';
+  requests?: StepRequestTrace[];
   data?: Record<string, string>;
   input?: TurnInput;
   messages: BotMessage[];
@@ -110,6 +126,7 @@ export interface ChatState {
   lastTurn: {
     turn: string;
     at: string;
+    requests: StepRequestTrace[];
     job: {
       status: string | null;
       waitedMs: number | null;

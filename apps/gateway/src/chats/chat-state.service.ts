@@ -5,6 +5,7 @@ import { CatalogStore } from '@app/catalog';
 import {
   ConversationStore,
   HandoffRecord,
+  StepRequestTrace,
   StoredConversation,
   TURN_QUEUE,
   TurnJobData,
@@ -25,6 +26,8 @@ export interface RunningTimer {
 export interface LastTurn {
   turn: string;
   at: string;
+  /** What its call and llm steps sent and got (see the transcript). */
+  requests: StepRequestTrace[];
   /** Null when the turn ran in the gateway (TURN_DRIVER=in-process) or its job is gone. */
   job: {
     status: TurnJobResult['status'] | null;
@@ -87,7 +90,12 @@ export class ChatStateService {
       bufferedMessages: outbox,
       lastHandoff: stored.handoff,
       lastTurn: last?.turn
-        ? { turn: last.turn, at: last.at, job: await this.turnJob(channelId, chatId, last.turn) }
+        ? {
+            turn: last.turn,
+            at: last.at,
+            requests: last.requests ?? [],
+            job: await this.turnJob(channelId, chatId, last.turn),
+          }
         : null,
     };
   }

@@ -11,7 +11,7 @@ import {
   TimerRef,
   timerFields,
 } from '../timers';
-import { TranscriptSource, Transcripts } from '../transcript';
+import { StepRequestTrace, TranscriptSource, Transcripts } from '../transcript';
 import {
   Handoff,
   HandoffReason,
@@ -82,6 +82,8 @@ export interface TurnCommit extends TurnRef {
   sink: CommitSink;
   /** Where the turn came from, for its transcript entry; null records none. */
   origin: TranscriptSource | null;
+  /** Its call and llm steps' requests, for its transcript entry. */
+  requests?: StepRequestTrace[];
   timers: TimerOp[];
 }
 
@@ -260,6 +262,7 @@ export class ConversationStore {
       ...commit.origin,
       turn: commit.turnId,
       messages: commit.messages,
+      ...(commit.requests?.length && { requests: commit.requests }),
       ...(reply && { handoff: reply.handoff }),
     };
     const pipeline = this.redis.pipeline();
