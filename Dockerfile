@@ -3,7 +3,8 @@
 #   node dist/apps/gateway/main.js   (default)   HTTP on PORT (3000)
 #   node dist/apps/worker/main.js                health and metrics on WORKER_HTTP_PORT (3001)
 #   node dist/apps/agent-cli/main.js validate|test <file.yaml>
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node.js 24 LTS, pinned to the minor .nvmrc names: CI runs the tests on that same runtime.
+ARG NODE_IMAGE=node:24.21-bookworm-slim
 
 # Production dependencies only, installed apart from the build so that no dev tool (Nest CLI,
 # webpack, TypeScript, Jest) reaches the final image. The bundles keep node_modules external.

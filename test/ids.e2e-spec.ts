@@ -55,7 +55,7 @@ describe('ids', () => {
     for await (const keys of stack.client.scanStream({ count: 1000 })) {
       for (const key of keys as string[]) if (key.includes(marker)) found.push(key);
     }
-    const indexed = await stack.client.zrange('wg:chats:shop', 0, -1);
+    const indexed = await stack.client.zrange('wg:chats:shop', 0, '-1');
     found.push(...indexed.filter((member) => member.includes(marker)));
     return found.map((text) => `${text.slice(0, 80)} (${text.length})`);
   }

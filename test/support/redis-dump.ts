@@ -10,7 +10,7 @@ export async function dumpRedis(redis: Redis): Promise<Map<string, string>> {
     else if (type === 'hash') value = await redis.hgetall(key);
     else if (type === 'list') value = await redis.lrange(key, 0, -1);
     else if (type === 'set') value = await redis.smembers(key);
-    else if (type === 'zset') value = await redis.zrange(key, 0, -1);
+    else if (type === 'zset') value = await redis.zrange(key, 0, '-1');
     else if (type === 'stream') value = await redis.xrange(key, '-', '+');
     dump.set(key, JSON.stringify(value));
   }

@@ -362,10 +362,9 @@ describe('llm steps', () => {
   });
 
   it('caps the reply and keeps a bounded history in the conversation', () => {
-    let state: ConversationState | null = asked('one').state;
     let result = resume(asked('one'), { kind: 'text', text: 'x'.repeat(5000) }, agent);
     expect(result.messages[0]).toEqual({ type: 'text', text: 'x'.repeat(1000) });
-    state = result.state;
+    const state = result.state;
     expect(state.history).toHaveLength(3);
     result = runTurn(agent, state, { kind: 'text', text: 'two', vars: {} }, OPTS);
     expect(result.await?.request).toMatchObject({

@@ -33,6 +33,7 @@ export class WorkerHttpServer implements OnApplicationBootstrap, OnApplicationSh
       throw new Error(
         `Cannot serve health and metrics on WORKER_HTTP_PORT=${port}: ${(error as Error).message}` +
           ' (choose a free port, or 0 to turn them off)',
+        { cause: error },
       );
     }
     this.server = server;
