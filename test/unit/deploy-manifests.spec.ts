@@ -1,10 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import Ajv2019, { ErrorObject, ValidateFunction } from 'ajv/dist/2019';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
-import { GatewayEnv, validateEnv, WorkerEnv } from '@app/config';
+import { FILE_SETTINGS, GatewayEnv, loadEnv, SharedEnv, validateEnv, WorkerEnv } from '@app/config';
 import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 
 // docker-compose.yml and deploy/kubernetes/** checked without Docker or a cluster:
@@ -106,12 +114,44 @@ function interpolate(value: unknown, env: Record<string, string>): unknown {
 const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 // Compose accepts YAML merge keys (`<<: *anchor`), so they are merged before validation.
 const composeRaw = parse(composeText, { merge: true }) as Obj;
-const composeEnv = {
-  ADMIN_TOKEN: 'a-test-admin-token-of-24',
-  SECRETS_KEY: 'ab'.repeat(32),
+// No variable is required any more: the secrets come from files.
+const composeEnv: Record<string, string> = {};
+type ComposeService = Obj & {
+  environment?: Record<string, unknown>;
+  ports?: unknown[];
+  secrets?: string[];
+  command?: string[];
+  image?: string;
+  deploy?: { resources?: { limits?: { cpus?: string; memory?: string } } };
 };
-type ComposeService = Obj & { environment?: Record<string, unknown>; ports?: unknown[] };
-const compose = interpolate(composeRaw, composeEnv) as { services: Record<string, ComposeService> };
+const compose = interpolate(composeRaw, composeEnv) as {
+  services: Record<string, ComposeService>;
+  secrets: Record<string, { file: string }>;
+};
+
+/** Values the operator's secret files could hold, valid for the apps' configuration. */
+const composeSecretValues: Record<string, string> = {
+  admin_token: 'a-test-admin-token-of-24\n',
+  secrets_key: `${'ab'.repeat(32)}\n`,
+  redis_password: 'a-redis-password\n',
+};
+
+/**
+ * A service's environment as its process would load it: every `/run/secrets/<name>` path points
+ * at a file holding that secret, if the service mounts it, as Compose would provide it.
+ */
+function composeServiceEnv(service: string): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-compose-secrets-'));
+  const mounted = new Set(compose.services[service].secrets ?? []);
+  const env = stringEnv(compose.services[service].environment ?? {});
+  for (const [name, value] of Object.entries(env)) {
+    const secret = /^\/run\/secrets\/(\w+)$/.exec(value)?.[1];
+    if (!secret || !mounted.has(secret)) continue;
+    writeFileSync(join(dir, secret), composeSecretValues[secret]);
+    env[name] = join(dir, secret);
+  }
+  return env;
+}
 
 describe('docker-compose.yml', () => {
   const validate = composeValidator();
@@ -121,19 +161,58 @@ describe('docker-compose.yml', () => {
     expect(validate.errors ?? []).toEqual([]);
   });
 
-  it('refuses to start without ADMIN_TOKEN and SECRETS_KEY', () => {
-    expect(() => interpolate(composeRaw, { ...composeEnv, ADMIN_TOKEN: '' })).toThrow(
-      /ADMIN_TOKEN/,
+  it('hands every secret over as a file the service mounts, none in an environment', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      const env = stringEnv(service.environment ?? {});
+      expect({
+        [name]: Object.keys(env).filter((k) =>
+          FILE_SETTINGS.some((s) => s === k && s !== 'REDIS_URL'),
+        ),
+      }).toEqual({ [name]: [] });
+      expect(env.REDIS_URL ?? 'redis://redis:6379').not.toMatch(/:[^/]*@/);
+      for (const [variable, path] of Object.entries(env).filter(([k]) => k.endsWith('_FILE'))) {
+        const secret = /^\/run\/secrets\/(\w+)$/.exec(path)?.[1] ?? '';
+        expect({ [variable]: service.secrets ?? [] }).toEqual({
+          [variable]: expect.arrayContaining([secret]),
+        });
+        expect(Object.keys(compose.secrets)).toContain(secret);
+      }
+    }
+    // Secret files stay out of git and out of the image.
+    const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n');
+    expect(Object.values(compose.secrets).map((s) => s.file)).toEqual(
+      Object.keys(compose.secrets).map((name) => `./secrets/${name}`),
     );
-    expect(() => interpolate(composeRaw, { ADMIN_TOKEN: composeEnv.ADMIN_TOKEN })).toThrow(
-      /SECRETS_KEY/,
-    );
+    expect(ignored).toContain('secrets/');
+    // A worker never gets the admin token.
+    expect(compose.services.worker.secrets).not.toContain('admin_token');
   });
 
-  it('runs Redis with append-only persistence and noeviction', () => {
-    const command = (compose.services.redis.command as string[]).join(' ');
+  it('runs Redis pinned, with a password, persistence, maxmemory and noeviction', () => {
+    const redis = compose.services.redis;
+    expect(redis.image).toMatch(/^redis:\d+\.\d+\.\d+(-\w+)?@sha256:[0-9a-f]{64}$/);
+    const command = (redis.command ?? []).join(' ');
     expect(command).toMatch(/--appendonly yes/);
+    expect(command).toMatch(/--maxmemory \d+mb/);
     expect(command).toMatch(/--maxmemory-policy noeviction/);
+    expect(command).toMatch(/requirepass \$\(cat \/run\/secrets\/redis_password\)/);
+    expect(redis.secrets).toEqual(['redis_password']);
+    expect(JSON.stringify(redis.healthcheck)).toMatch(/REDISCLI_AUTH=.*redis_password/);
+    // maxmemory leaves room under the container's limit for an AOF rewrite's fork.
+    const maxmemoryMb = Number(/--maxmemory (\d+)mb/.exec(command)?.[1]);
+    const limitMb = Number(/^(\d+)M$/.exec(redis.deploy?.resources?.limits?.memory ?? '')?.[1]);
+    expect(maxmemoryMb).toBeLessThanOrEqual(limitMb * 0.6);
+  });
+
+  it('limits the CPU and memory of every service', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect({ [name]: service.deploy?.resources?.limits }).toEqual({
+        [name]: {
+          cpus: expect.stringMatching(/^\d+(\.\d+)?$/),
+          memory: expect.stringMatching(/^\d+[MG]$/),
+        },
+      });
+    }
   });
 
   it('publishes no worker port, so `--scale worker=3` works', () => {
@@ -144,15 +223,118 @@ describe('docker-compose.yml', () => {
     ['gateway', GatewayEnv],
     ['worker', WorkerEnv],
   ] as const)('gives the %s an environment its config accepts', (service, envClass) => {
-    const env = stringEnv(compose.services[service].environment ?? {});
+    const env = composeServiceEnv(service);
     expectKnownVariables(Object.keys(env));
-    expect(() => validateEnv(envClass as new () => object, env)).not.toThrow();
+    const loaded = loadEnv(envClass as new () => SharedEnv, { cwd: tmpdir(), environment: env });
+    // The password from its file reaches the connections through REDIS_URL.
+    expect(loaded.REDIS_URL).toBe('redis://:a-redis-password@redis:6379');
+    expect(loaded).toMatchObject({ SECRETS_KEY: 'ab'.repeat(32) });
+  });
+
+  it('fails the gateway without its secret files, naming them', () => {
+    const env = stringEnv(compose.services.gateway.environment ?? {});
+    expect(() => loadEnv(GatewayEnv, { cwd: tmpdir(), environment: env })).toThrow(
+      /ADMIN_TOKEN_FILE: cannot read "\/run\/secrets\/admin_token"/,
+    );
   });
 });
 
 // ---------------------------------------------------------------- Dockerfile
 
+interface DockerStage {
+  name: string;
+  from: string;
+  /** The stage's instructions, continuation lines joined, comments left out. */
+  instructions: string[];
+}
+
+/** The Dockerfile's build stages, in order; the last one is the image. */
+function dockerStages(text: string): { args: Record<string, string>; stages: DockerStage[] } {
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const args: Record<string, string> = {};
+  const stages: DockerStage[] = [];
+  for (const line of lines) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+    if (from)
+      stages.push({ from: from[1], name: from[2] ?? `#${stages.length}`, instructions: [] });
+    else if (stages.length) stages[stages.length - 1].instructions.push(line);
+    else if (/^ARG\s+(\w+)=(\S+)$/.test(line)) {
+      const [, name, value] = /^ARG\s+(\w+)=(\S+)$/.exec(line)!;
+      args[name] = value;
+    }
+  }
+  return { args, stages };
+}
+
+/**
+ * What `npm ci --omit=dev` installs, from package-lock.json: every package not marked `dev`.
+ * (`devOptional` ones stay: npm omits a package only when it is in no kept category.)
+ */
+function productionPackages(): { path: string; name: string }[] {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => path !== '' && !entry.dev)
+    .map(([path]) => ({ path, name: path.slice(path.lastIndexOf('node_modules/') + 13) }));
+}
+
 describe('Dockerfile', () => {
+  it('builds the image from an exact Node.js release, pinned by digest', () => {
+    const { args, stages } = dockerStages(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+    expect(args.NODE_IMAGE).toMatch(/^node:\d+\.\d+\.\d+-[\w-]+@sha256:[0-9a-f]{64}$/);
+    expect(stages.map((s) => s.from)).toEqual(stages.map(() => '${NODE_IMAGE}'));
+  });
+
+  it('runs on production dependencies and the bundles only: no TypeScript, no dev tool', () => {
+    const { stages } = dockerStages(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+    const image = stages[stages.length - 1];
+    const deps = stages.find((s) => s.name === 'deps')!;
+    const build = stages.find((s) => s.name === 'build')!;
+    // The image installs and builds nothing itself: node_modules from deps, dist from build.
+    expect(image.instructions.filter((i) => /^RUN\b/.test(i))).toEqual([]);
+    const copies = image.instructions.filter((i) => /^COPY\b/.test(i));
+    expect(copies.filter((c) => /node_modules/.test(c))).toEqual([
+      'COPY --from=deps /app/node_modules ./node_modules',
+    ]);
+    expect(copies.filter((c) => /--from=build/.test(c))).toEqual([
+      'COPY --from=build /app/dist ./dist',
+    ]);
+    expect(
+      copies.filter((c) =>
+        /\b(apps|libs|tsconfig[\w.]*|webpack\.config\.js|nest-cli\.json)\b/.test(c),
+      ),
+    ).toEqual([]);
+    expect(build.instructions.join('\n')).toMatch(/npm run build/);
+
+    // deps installs without devDependencies, then removes what npm keeps of them anyway.
+    const install = deps.instructions.filter((i) => /^RUN\b.*\bnpm (ci|install)\b/.test(i));
+    expect(install).toHaveLength(1);
+    expect(install[0]).toMatch(/npm ci --omit=dev\b/);
+    const removed = new Set(
+      [...install[0].matchAll(/rm -rf ([^&;]+)/g)].flatMap((m) => m[1].trim().split(/\s+/)),
+    );
+    const devDependencies = Object.keys(
+      (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Obj })
+        .devDependencies,
+    );
+    const tools = new Set([
+      ...devDependencies.filter((d) => !d.startsWith('@types/')),
+      'ts-node',
+      'webpack',
+      '@swc/core',
+    ]);
+    const left = productionPackages().filter((p) => tools.has(p.name) && !removed.has(p.path));
+    expect(left).toEqual([]);
+    // The check means something: npm does keep TypeScript under --omit=dev.
+    expect(productionPackages().map((p) => p.path)).toContain('node_modules/typescript');
+    expect(removed).toContain('node_modules/.bin/tsc');
+  });
+
   it('copies from the build context only what exists and .dockerignore lets through', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     const allowed = readFileSync(join(root, '.dockerignore'), 'utf8')
@@ -448,7 +630,11 @@ function stringEnv(env: Record<string, unknown>): Record<string, string> {
 
 /** Every variable set must be one the apps read: a typo would silently fall back to a default. */
 function expectKnownVariables(names: string[]): void {
-  const known = new Set([...Object.keys(new GatewayEnv()), ...Object.keys(new WorkerEnv())]);
+  const known = new Set([
+    ...Object.keys(new GatewayEnv()),
+    ...Object.keys(new WorkerEnv()),
+    ...FILE_SETTINGS.map((name) => `${name}_FILE`),
+  ]);
   expect(names.filter((n) => !known.has(n))).toEqual([]);
 }
 
