@@ -55,9 +55,53 @@ function readDocs(file: string): Doc[] {
   });
 }
 
-const manifests = yamlFiles
-  .filter((f) => !isKustomization(f))
-  .flatMap((file) => readDocs(file).map((doc) => ({ file: relative(root, file), doc })));
+interface ConfigMapGenerator {
+  name: string;
+  behavior?: 'create' | 'merge' | 'replace';
+  envs?: string[];
+  literals?: string[];
+  options?: { disableNameSuffixHash?: boolean; labels?: Record<string, string> };
+}
+
+/** `KEY=VALUE` lines, as kustomize reads a generator's env file: no quoting, `#` comments. */
+function envLines(lines: string[]): Record<string, string> {
+  return Object.fromEntries(
+    lines
+      .filter((line) => line.trim() && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/**
+ * The ConfigMaps the kustomizations generate (not their merges into a base's), as kustomize
+ * makes them before it adds the hash to their names: checked like the other manifests.
+ */
+const generatedConfigMaps = yamlFiles.filter(isKustomization).flatMap((file) => {
+  const generators =
+    (readDocs(file)[0] as { configMapGenerator?: ConfigMapGenerator[] }).configMapGenerator ?? [];
+  return generators
+    .filter((g) => (g.behavior ?? 'create') === 'create')
+    .map((g) => {
+      const fromFiles = (g.envs ?? []).map((env) =>
+        envLines(readFileSync(join(dirname(file), env), 'utf8').split('\n')),
+      );
+      const data = Object.assign({}, ...fromFiles, envLines(g.literals ?? [])) as Obj;
+      const doc: Doc = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: g.name, ...(g.options?.labels ? { labels: g.options.labels } : {}) },
+        data,
+      };
+      return { file: relative(root, file), doc, generator: g };
+    });
+});
+
+const manifests = [
+  ...yamlFiles
+    .filter((f) => !isKustomization(f))
+    .flatMap((file) => readDocs(file).map((doc) => ({ file: relative(root, file), doc }))),
+  ...generatedConfigMaps.map(({ file, doc }) => ({ file, doc })),
+];
 
 const label = ({ file, doc }: { file: string; doc: Doc }) =>
   `${file}: ${doc.kind}/${doc.metadata?.name}`;
@@ -729,6 +773,205 @@ describe('Kubernetes values', () => {
     const preStopMs = preStop[0] === 'sleep' ? Number(preStop[1]) * 1000 : 0;
     const budgetMs = Number(config().REPLY_BUDGET_MS ?? new GatewayEnv().REPLY_BUDGET_MS);
     expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(preStopMs + budgetMs);
+  });
+});
+
+describe('Kubernetes configuration rollout', () => {
+  it('generates the ConfigMap with a content hash in its name, which the Deployments use', () => {
+    const generated = generatedConfigMaps.filter(
+      (g) => g.doc.metadata.name === 'webim-bot-gateway',
+    );
+    expect(generated).toHaveLength(1);
+    expect(generated[0].file).toBe('deploy/kubernetes/base/kustomization.yaml');
+    expect(generated[0].generator.options?.disableNameSuffixHash).not.toBe(true);
+    // No ConfigMap of the same name written out as a manifest: it would have no hash.
+    const written = manifests.filter(
+      (m) => m.doc.kind === 'ConfigMap' && !m.file.endsWith('kustomization.yaml'),
+    );
+    expect(written.map(label)).toEqual([]);
+    for (const workload of [gateway(), worker()]) {
+      const refs = workload.spec.template.spec.containers.flatMap((c) =>
+        (c.envFrom ?? []).flatMap((e) => (e.configMapRef ? [e.configMapRef.name] : [])),
+      );
+      expect(refs).toEqual(['webim-bot-gateway']);
+    }
+  });
+
+  const kubectl = hasKubectl();
+  (kubectl ? it : it.skip)(
+    'rolls the pods when a setting changes: another hash, in both pod templates (kubectl kustomize)',
+    () => {
+      const build = (dir: string) =>
+        parseAllDocuments(
+          execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 30_000 }),
+        ).map((d) => d.toJS() as Workload);
+      const configMapRefs = (docs: Workload[]) => {
+        const configMap = docs.find((d) => d.kind === 'ConfigMap')!.metadata.name;
+        const refs = docs
+          .filter((d) => d.kind === 'Deployment')
+          .flatMap((d) => d.spec.template.spec.containers.flatMap((c) => c.envFrom ?? []))
+          .flatMap((e) => (e.configMapRef ? [e.configMapRef.name] : []));
+        return { configMap, refs };
+      };
+      const before = configMapRefs(build(join(k8sDir, 'base')));
+      expect(before.configMap).toMatch(/^webim-bot-gateway-[a-z0-9]{10}$/);
+      expect(before.refs).toEqual([before.configMap, before.configMap]);
+
+      // An overlay that changes one setting, as an operator's would.
+      const overlay = mkdtempSync(join(tmpdir(), 'wg-overlay-'));
+      writeFileSync(
+        join(overlay, 'kustomization.yaml'),
+        [
+          'apiVersion: kustomize.config.k8s.io/v1beta1',
+          'kind: Kustomization',
+          `resources: [${JSON.stringify(relative(overlay, join(k8sDir, 'base')))}]`,
+          'configMapGenerator:',
+          '  - name: webim-bot-gateway',
+          '    behavior: merge',
+          '    literals: [LOG_LEVEL=debug]',
+        ].join('\n'),
+      );
+      const after = configMapRefs(build(overlay));
+      expect(after.configMap).toMatch(/^webim-bot-gateway-[a-z0-9]{10}$/);
+      expect(after.configMap).not.toBe(before.configMap);
+      expect(after.refs).toEqual([after.configMap, after.configMap]);
+    },
+  );
+});
+
+interface PolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+  ipBlock?: { cidr: string };
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: { protocol?: string; port: number }[];
+}
+type NetworkPolicyDoc = Doc & {
+  spec: {
+    podSelector: { matchLabels: Record<string, string> };
+    policyTypes: string[];
+    ingress?: PolicyRule[];
+    egress?: PolicyRule[];
+  };
+};
+
+describe('Kubernetes NetworkPolicies', () => {
+  const policy = (name: string) => find('NetworkPolicy', name) as NetworkPolicyDoc;
+  const ports = (rules: PolicyRule[] = []) =>
+    rules.flatMap((r) => (r.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`));
+  const containerPorts = (w: Workload) =>
+    w.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+  const selects = (selector: { matchLabels?: Record<string, string> } | undefined, w: Workload) =>
+    Object.entries(selector?.matchLabels ?? {}).every(
+      ([k, v]) => w.spec.template.metadata.labels[k] === v,
+    );
+
+  it.each([
+    ['webim-gateway', gateway],
+    ['webim-worker', worker],
+  ] as const)('%s: selects its pods and refuses what it does not list, both ways', (name, w) => {
+    const { spec } = policy(name);
+    expect(selects(spec.podSelector, w())).toBe(true);
+    expect(selects(spec.podSelector, name === 'webim-gateway' ? worker() : gateway())).toBe(false);
+    expect(spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+    // Egress: DNS, Redis, and HTTP(S) out (call steps, Webim); nothing else.
+    expect(ports(spec.egress).sort()).toEqual(
+      ['TCP/443', 'TCP/80', 'TCP/6379', 'UDP/53', 'TCP/53'].sort(),
+    );
+  });
+
+  it("admits traffic to the gateway on its HTTP port only, from anywhere (Webim's way in)", () => {
+    const { ingress = [] } = policy('webim-gateway').spec;
+    expect(ports(ingress)).toEqual(containerPorts(gateway()).map((p) => `TCP/${p}`));
+    expect(ingress.every((r) => r.from === undefined)).toBe(true);
+  });
+
+  it('admits nothing to the workers but their metrics port, from the monitoring namespace', () => {
+    const { ingress = [] } = policy('webim-worker').spec;
+    expect(ports(ingress)).toEqual(containerPorts(worker()).map((p) => `TCP/${p}`));
+    expect(ingress.flatMap((r) => r.from ?? [])).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ]);
+    const annotations = (worker().spec.template as { metadata: { annotations?: Obj } }).metadata
+      .annotations;
+    expect(ports(ingress)).toEqual([`TCP/${annotations?.['prometheus.io/port']}`]);
+  });
+
+  it('lets only the gateways and the workers reach Redis, where their egress goes', () => {
+    const redis = policy('webim-redis').spec;
+    expect(redis.policyTypes).toEqual(['Ingress']);
+    const peers = (redis.ingress ?? []).flatMap((r) => r.from ?? []);
+    expect(peers).toHaveLength(2);
+    expect(peers.some((p) => selects(p.podSelector, gateway()))).toBe(true);
+    expect(peers.some((p) => selects(p.podSelector, worker()))).toBe(true);
+    expect(ports(redis.ingress)).toEqual(['TCP/6379']);
+    for (const name of ['webim-gateway', 'webim-worker']) {
+      const toRedis = (policy(name).spec.egress ?? []).filter((r) =>
+        ports([r]).includes('TCP/6379'),
+      );
+      expect(toRedis.flatMap((r) => r.to ?? [])).toEqual([{ podSelector: redis.podSelector }]);
+    }
+  });
+
+  it("let KEDA's operator reach Redis with the KEDA component", () => {
+    const component = readDocs(join(k8sDir, 'components/keda/kustomization.yaml'))[0] as Obj as {
+      patches: { target?: { kind: string; name: string }; patch: string }[];
+    };
+    const patch = component.patches.find((p) => p.target?.name === 'webim-redis');
+    expect(patch?.target?.kind).toBe('NetworkPolicy');
+    expect(patch?.patch).toMatch(/kubernetes\.io\/metadata\.name: keda/);
+    expect(patch?.patch).toMatch(/port: 6379/);
+  });
+});
+
+describe('Kubernetes Ingress', () => {
+  const ingress = () =>
+    find('Ingress', 'webim-gateway') as Doc & {
+      spec: {
+        rules: {
+          host: string;
+          http: {
+            paths: {
+              path: string;
+              pathType: string;
+              backend: { service: { name: string; port: { name: string } } };
+            }[];
+          };
+        }[];
+        tls: { hosts: string[] }[];
+      };
+    };
+
+  it("routes only the webhook's path to the gateway Service's port", () => {
+    const service = find('Service', 'webim-gateway').spec as { ports: { name: string }[] };
+    const paths = ingress().spec.rules.flatMap((r) => r.http.paths);
+    expect(paths.map((p) => `${p.pathType} ${p.path}`)).toEqual(['Prefix /webim/']);
+    for (const { backend } of paths) {
+      expect(backend.service.name).toBe('webim-gateway');
+      expect(service.ports.map((p) => p.name)).toContain(backend.service.port.name);
+    }
+  });
+
+  it('serves the host of PUBLIC_BASE_URL, over TLS', () => {
+    const host = new URL(config().PUBLIC_BASE_URL).host;
+    expect(ingress().spec.rules.map((r) => r.host)).toEqual([host]);
+    expect(ingress().spec.tls.flatMap((t) => t.hosts)).toEqual([host]);
+  });
+
+  it('is in the example overlay, which overrides settings by merging into the generator', () => {
+    const overlay = readDocs(join(k8sDir, 'overlays/example/kustomization.yaml'))[0] as Obj as {
+      components: string[];
+      configMapGenerator: ConfigMapGenerator[];
+    };
+    expect(overlay.components).toContain('../../components/ingress');
+    expect(overlay.configMapGenerator.map((g) => [g.name, g.behavior])).toEqual([
+      ['webim-bot-gateway', 'merge'],
+    ]);
+    const overrides = envLines(overlay.configMapGenerator[0].literals ?? []);
+    expect(Object.keys(overrides).filter((k) => !(k in config()))).toEqual([]);
   });
 });
 
