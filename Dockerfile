@@ -5,22 +5,22 @@
 #   node dist/apps/agent-cli/main.js validate|test <file.yaml>
 
 # An exact Node.js release, pinned by digest (the multi-platform index), so that every build
-# starts from the same bytes. Change both together; `docker buildx imagetools inspect <tag>`
-# shows a tag's digest.
-ARG NODE_IMAGE=node:20.19.5-bookworm-slim@sha256:9e70124bd00f47dd023e349cd587132ae61892acc0e47ed641416c3e18f401c3
+# starts from the same bytes; every stage starts from this one. Named once, in a FROM line,
+# where Dependabot finds it and proposes updates of tag and digest together.
+FROM node:20.19.5-bookworm-slim@sha256:9e70124bd00f47dd023e349cd587132ae61892acc0e47ed641416c3e18f401c3 AS node
 
 # Production dependencies only, installed apart from the build so that no dev tool (Nest CLI,
 # webpack, TypeScript, Jest) reaches the final image. The bundles keep node_modules external.
 # npm keeps TypeScript under --omit=dev: an optional peer of valibot (through @bull-board/api)
 # that is also a devDependency counts as "devOptional". Nothing loads it at run time (only
 # @nestjs/swagger's compile-time plugin would), so it goes: 23 MB of compiler.
-FROM ${NODE_IMAGE} AS deps
+FROM node AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund \
   && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 
-FROM ${NODE_IMAGE} AS build
+FROM node AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
@@ -29,7 +29,7 @@ COPY apps ./apps
 COPY libs ./libs
 RUN npm run build
 
-FROM ${NODE_IMAGE}
+FROM node
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and read-only to the app user: the running process cannot change its own code.
