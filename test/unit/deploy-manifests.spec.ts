@@ -222,7 +222,7 @@ describe('docker-compose.yml', () => {
         expect(Object.keys(compose.secrets)).toContain(secret);
       }
     }
-    // Secret files stay out of git and out of the image.
+    // Secret files stay out of git (.dockerignore, an allow-list, keeps them out of the image).
     const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n');
     expect(Object.values(compose.secrets).map((s) => s.file)).toEqual(
       Object.keys(compose.secrets).map((name) => `./secrets/${name}`),
