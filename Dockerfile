@@ -3,17 +3,25 @@
 #   node dist/apps/gateway/main.js   (default)   HTTP on PORT (3000)
 #   node dist/apps/worker/main.js                health and metrics on WORKER_HTTP_PORT (3001)
 #   node dist/apps/agent-cli/main.js validate|test <file.yaml>
-# Node.js 24 LTS, pinned to the minor .nvmrc names: CI runs the tests on that same runtime.
-ARG NODE_IMAGE=node:24.21-bookworm-slim
+
+# Node.js 24 LTS, an exact release of the minor .nvmrc names (CI runs the tests on that same
+# runtime); every stage starts from this one. Named once, in a FROM line, where Dependabot finds
+# it and proposes updates. Pin it by digest too (`node:<release>-bookworm-slim@sha256:<index
+# digest>`) where your registry can tell the digest; the tests accept either form.
+FROM node:24.21.0-bookworm-slim AS node
 
 # Production dependencies only, installed apart from the build so that no dev tool (Nest CLI,
 # webpack, TypeScript, Jest) reaches the final image. The bundles keep node_modules external.
-FROM ${NODE_IMAGE} AS deps
+# npm keeps TypeScript under --omit=dev: an optional peer of valibot (through @bull-board/api)
+# that is also a devDependency counts as "devOptional". Nothing loads it at run time (only
+# @nestjs/swagger's compile-time plugin would), so it goes: 23 MB of compiler.
+FROM node AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund \
+  && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver
 
-FROM ${NODE_IMAGE} AS build
+FROM node AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
@@ -22,7 +30,7 @@ COPY apps ./apps
 COPY libs ./libs
 RUN npm run build
 
-FROM ${NODE_IMAGE}
+FROM node
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and read-only to the app user: the running process cannot change its own code.

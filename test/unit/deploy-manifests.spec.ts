@@ -1,10 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import Ajv2019, { ErrorObject, ValidateFunction } from 'ajv/dist/2019';
 import ts from 'typescript';
 import { parse, parseAllDocuments } from 'yaml';
-import { GatewayEnv, validateEnv, WorkerEnv } from '@app/config';
+import { FILE_SETTINGS, GatewayEnv, loadEnv, SharedEnv, validateEnv, WorkerEnv } from '@app/config';
 import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 
 // docker-compose.yml and deploy/kubernetes/** checked without Docker or a cluster:
@@ -47,9 +55,53 @@ function readDocs(file: string): Doc[] {
   });
 }
 
-const manifests = yamlFiles
-  .filter((f) => !isKustomization(f))
-  .flatMap((file) => readDocs(file).map((doc) => ({ file: relative(root, file), doc })));
+interface ConfigMapGenerator {
+  name: string;
+  behavior?: 'create' | 'merge' | 'replace';
+  envs?: string[];
+  literals?: string[];
+  options?: { disableNameSuffixHash?: boolean; labels?: Record<string, string> };
+}
+
+/** `KEY=VALUE` lines, as kustomize reads a generator's env file: no quoting, `#` comments. */
+function envLines(lines: string[]): Record<string, string> {
+  return Object.fromEntries(
+    lines
+      .filter((line) => line.trim() && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/**
+ * The ConfigMaps the kustomizations generate (not their merges into a base's), as kustomize
+ * makes them before it adds the hash to their names: checked like the other manifests.
+ */
+const generatedConfigMaps = yamlFiles.filter(isKustomization).flatMap((file) => {
+  const generators =
+    (readDocs(file)[0] as { configMapGenerator?: ConfigMapGenerator[] }).configMapGenerator ?? [];
+  return generators
+    .filter((g) => (g.behavior ?? 'create') === 'create')
+    .map((g) => {
+      const fromFiles = (g.envs ?? []).map((env) =>
+        envLines(readFileSync(join(dirname(file), env), 'utf8').split('\n')),
+      );
+      const data = Object.assign({}, ...fromFiles, envLines(g.literals ?? [])) as Obj;
+      const doc: Doc = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: g.name, ...(g.options?.labels ? { labels: g.options.labels } : {}) },
+        data,
+      };
+      return { file: relative(root, file), doc, generator: g };
+    });
+});
+
+const manifests = [
+  ...yamlFiles
+    .filter((f) => !isKustomization(f))
+    .flatMap((file) => readDocs(file).map((doc) => ({ file: relative(root, file), doc }))),
+  ...generatedConfigMaps.map(({ file, doc }) => ({ file, doc })),
+];
 
 const label = ({ file, doc }: { file: string; doc: Doc }) =>
   `${file}: ${doc.kind}/${doc.metadata?.name}`;
@@ -106,12 +158,44 @@ function interpolate(value: unknown, env: Record<string, string>): unknown {
 const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 // Compose accepts YAML merge keys (`<<: *anchor`), so they are merged before validation.
 const composeRaw = parse(composeText, { merge: true }) as Obj;
-const composeEnv = {
-  ADMIN_TOKEN: 'a-test-admin-token-of-24',
-  SECRETS_KEY: 'ab'.repeat(32),
+// No variable is required any more: the secrets come from files.
+const composeEnv: Record<string, string> = {};
+type ComposeService = Obj & {
+  environment?: Record<string, unknown>;
+  ports?: unknown[];
+  secrets?: string[];
+  command?: string[];
+  image?: string;
+  deploy?: { resources?: { limits?: { cpus?: string; memory?: string } } };
 };
-type ComposeService = Obj & { environment?: Record<string, unknown>; ports?: unknown[] };
-const compose = interpolate(composeRaw, composeEnv) as { services: Record<string, ComposeService> };
+const compose = interpolate(composeRaw, composeEnv) as {
+  services: Record<string, ComposeService>;
+  secrets: Record<string, { file: string }>;
+};
+
+/** Values the operator's secret files could hold, valid for the apps' configuration. */
+const composeSecretValues: Record<string, string> = {
+  admin_token: 'a-test-admin-token-of-24\n',
+  secrets_key: `${'ab'.repeat(32)}\n`,
+  redis_password: 'a-redis-password\n',
+};
+
+/**
+ * A service's environment as its process would load it: every `/run/secrets/<name>` path points
+ * at a file holding that secret, if the service mounts it, as Compose would provide it.
+ */
+function composeServiceEnv(service: string): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'wg-compose-secrets-'));
+  const mounted = new Set(compose.services[service].secrets ?? []);
+  const env = stringEnv(compose.services[service].environment ?? {});
+  for (const [name, value] of Object.entries(env)) {
+    const secret = /^\/run\/secrets\/(\w+)$/.exec(value)?.[1];
+    if (!secret || !mounted.has(secret)) continue;
+    writeFileSync(join(dir, secret), composeSecretValues[secret]);
+    env[name] = join(dir, secret);
+  }
+  return env;
+}
 
 describe('docker-compose.yml', () => {
   const validate = composeValidator();
@@ -121,19 +205,58 @@ describe('docker-compose.yml', () => {
     expect(validate.errors ?? []).toEqual([]);
   });
 
-  it('refuses to start without ADMIN_TOKEN and SECRETS_KEY', () => {
-    expect(() => interpolate(composeRaw, { ...composeEnv, ADMIN_TOKEN: '' })).toThrow(
-      /ADMIN_TOKEN/,
+  it('hands every secret over as a file the service mounts, none in an environment', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      const env = stringEnv(service.environment ?? {});
+      expect({
+        [name]: Object.keys(env).filter((k) =>
+          FILE_SETTINGS.some((s) => s === k && s !== 'REDIS_URL'),
+        ),
+      }).toEqual({ [name]: [] });
+      expect(env.REDIS_URL ?? 'redis://redis:6379').not.toMatch(/:[^/]*@/);
+      for (const [variable, path] of Object.entries(env).filter(([k]) => k.endsWith('_FILE'))) {
+        const secret = /^\/run\/secrets\/(\w+)$/.exec(path)?.[1] ?? '';
+        expect({ [variable]: service.secrets ?? [] }).toEqual({
+          [variable]: expect.arrayContaining([secret]),
+        });
+        expect(Object.keys(compose.secrets)).toContain(secret);
+      }
+    }
+    // Secret files stay out of git (.dockerignore, an allow-list, keeps them out of the image).
+    const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n');
+    expect(Object.values(compose.secrets).map((s) => s.file)).toEqual(
+      Object.keys(compose.secrets).map((name) => `./secrets/${name}`),
     );
-    expect(() => interpolate(composeRaw, { ADMIN_TOKEN: composeEnv.ADMIN_TOKEN })).toThrow(
-      /SECRETS_KEY/,
-    );
+    expect(ignored).toContain('secrets/');
+    // A worker never gets the admin token.
+    expect(compose.services.worker.secrets).not.toContain('admin_token');
   });
 
-  it('runs Redis with append-only persistence and noeviction', () => {
-    const command = (compose.services.redis.command as string[]).join(' ');
+  it('runs Redis pinned, with a password, persistence, maxmemory and noeviction', () => {
+    const redis = compose.services.redis;
+    expect(redis.image).toMatch(/^redis:\d+\.\d+\.\d+(-\w+)?@sha256:[0-9a-f]{64}$/);
+    const command = (redis.command ?? []).join(' ');
     expect(command).toMatch(/--appendonly yes/);
+    expect(command).toMatch(/--maxmemory \d+mb/);
     expect(command).toMatch(/--maxmemory-policy noeviction/);
+    expect(command).toMatch(/requirepass \$\(cat \/run\/secrets\/redis_password\)/);
+    expect(redis.secrets).toEqual(['redis_password']);
+    expect(JSON.stringify(redis.healthcheck)).toMatch(/REDISCLI_AUTH=.*redis_password/);
+    // maxmemory leaves room under the container's limit for an AOF rewrite's fork.
+    const maxmemoryMb = Number(/--maxmemory (\d+)mb/.exec(command)?.[1]);
+    const limitMb = Number(/^(\d+)M$/.exec(redis.deploy?.resources?.limits?.memory ?? '')?.[1]);
+    expect(maxmemoryMb).toBeLessThanOrEqual(limitMb * 0.6);
+  });
+
+  it('limits the CPU and memory of every service', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      expect({ [name]: service.deploy?.resources?.limits }).toEqual({
+        [name]: {
+          cpus: expect.stringMatching(/^\d+(\.\d+)?$/),
+          memory: expect.stringMatching(/^\d+[MG]$/),
+        },
+      });
+    }
   });
 
   it('publishes no worker port, so `--scale worker=3` works', () => {
@@ -144,15 +267,114 @@ describe('docker-compose.yml', () => {
     ['gateway', GatewayEnv],
     ['worker', WorkerEnv],
   ] as const)('gives the %s an environment its config accepts', (service, envClass) => {
-    const env = stringEnv(compose.services[service].environment ?? {});
+    const env = composeServiceEnv(service);
     expectKnownVariables(Object.keys(env));
-    expect(() => validateEnv(envClass as new () => object, env)).not.toThrow();
+    const loaded = loadEnv(envClass as new () => SharedEnv, { cwd: tmpdir(), environment: env });
+    // The password from its file reaches the connections through REDIS_URL.
+    expect(loaded.REDIS_URL).toBe('redis://:a-redis-password@redis:6379');
+    expect(loaded).toMatchObject({ SECRETS_KEY: 'ab'.repeat(32) });
+  });
+
+  it('fails the gateway without its secret files, naming them', () => {
+    const env = stringEnv(compose.services.gateway.environment ?? {});
+    expect(() => loadEnv(GatewayEnv, { cwd: tmpdir(), environment: env })).toThrow(
+      /ADMIN_TOKEN_FILE: cannot read "\/run\/secrets\/admin_token"/,
+    );
   });
 });
 
 // ---------------------------------------------------------------- Dockerfile
 
+interface DockerStage {
+  name: string;
+  from: string;
+  /** The stage's instructions, continuation lines joined, comments left out. */
+  instructions: string[];
+}
+
+/** The Dockerfile's build stages, in order; the last one is the image. */
+function dockerStages(text: string): { stages: DockerStage[] } {
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const stages: DockerStage[] = [];
+  for (const line of lines) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?$/i.exec(line);
+    if (from)
+      stages.push({ from: from[1], name: from[2] ?? `#${stages.length}`, instructions: [] });
+    else stages[stages.length - 1]?.instructions.push(line);
+  }
+  return { stages };
+}
+
+/**
+ * What `npm ci --omit=dev` installs, from package-lock.json: every package not marked `dev`.
+ * (`devOptional` ones stay: npm omits a package only when it is in no kept category.)
+ */
+function productionPackages(): { path: string; name: string }[] {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([path, entry]) => path !== '' && !entry.dev)
+    .map(([path]) => ({ path, name: path.slice(path.lastIndexOf('node_modules/') + 13) }));
+}
+
 describe('Dockerfile', () => {
+  it('builds the image from an exact Node.js release, by digest where one is given', () => {
+    const { stages } = dockerStages(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+    expect(stages[0].from).toMatch(/^node:\d+\.\d+\.\d+-[\w-]+(@sha256:[0-9a-f]{64})?$/);
+    // Every other stage starts from that one, so the pinned image is named once.
+    expect(stages.slice(1).map((s) => s.from)).toEqual(stages.slice(1).map(() => stages[0].name));
+  });
+
+  it('runs on production dependencies and the bundles only: no TypeScript, no dev tool', () => {
+    const { stages } = dockerStages(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+    const image = stages[stages.length - 1];
+    const deps = stages.find((s) => s.name === 'deps')!;
+    const build = stages.find((s) => s.name === 'build')!;
+    // The image installs and builds nothing itself: node_modules from deps, dist from build.
+    expect(image.instructions.filter((i) => /^RUN\b/.test(i))).toEqual([]);
+    const copies = image.instructions.filter((i) => /^COPY\b/.test(i));
+    expect(copies.filter((c) => /node_modules/.test(c))).toEqual([
+      'COPY --from=deps /app/node_modules ./node_modules',
+    ]);
+    expect(copies.filter((c) => /--from=build/.test(c))).toEqual([
+      'COPY --from=build /app/dist ./dist',
+    ]);
+    expect(
+      copies.filter((c) =>
+        /\b(apps|libs|tsconfig[\w.]*|webpack\.config\.js|nest-cli\.json)\b/.test(c),
+      ),
+    ).toEqual([]);
+    expect(build.instructions.join('\n')).toMatch(/npm run build/);
+
+    // deps installs without devDependencies, then removes what npm keeps of them anyway.
+    const install = deps.instructions.filter((i) => /^RUN\b.*\bnpm (ci|install)\b/.test(i));
+    expect(install).toHaveLength(1);
+    expect(install[0]).toMatch(/npm ci --omit=dev\b/);
+    const removed = new Set(
+      [...install[0].matchAll(/rm -rf ([^&;]+)/g)].flatMap((m) => m[1].trim().split(/\s+/)),
+    );
+    const devDependencies = Object.keys(
+      (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Obj })
+        .devDependencies,
+    );
+    const tools = new Set([
+      ...devDependencies.filter((d) => !d.startsWith('@types/')),
+      'ts-node',
+      'webpack',
+      '@swc/core',
+    ]);
+    const left = productionPackages().filter((p) => tools.has(p.name) && !removed.has(p.path));
+    expect(left).toEqual([]);
+    // The check means something: npm does keep TypeScript under --omit=dev.
+    expect(productionPackages().map((p) => p.path)).toContain('node_modules/typescript');
+    expect(removed).toContain('node_modules/.bin/tsc');
+  });
+
   it('copies from the build context only what exists and .dockerignore lets through', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     const allowed = readFileSync(join(root, '.dockerignore'), 'utf8')
@@ -448,7 +670,11 @@ function stringEnv(env: Record<string, unknown>): Record<string, string> {
 
 /** Every variable set must be one the apps read: a typo would silently fall back to a default. */
 function expectKnownVariables(names: string[]): void {
-  const known = new Set([...Object.keys(new GatewayEnv()), ...Object.keys(new WorkerEnv())]);
+  const known = new Set([
+    ...Object.keys(new GatewayEnv()),
+    ...Object.keys(new WorkerEnv()),
+    ...FILE_SETTINGS.map((name) => `${name}_FILE`),
+  ]);
   expect(names.filter((n) => !known.has(n))).toEqual([]);
 }
 
@@ -543,6 +769,205 @@ describe('Kubernetes values', () => {
     const preStopMs = preStop[0] === 'sleep' ? Number(preStop[1]) * 1000 : 0;
     const budgetMs = Number(config().REPLY_BUDGET_MS ?? new GatewayEnv().REPLY_BUDGET_MS);
     expect((pod.terminationGracePeriodSeconds ?? 30) * 1000).toBeGreaterThan(preStopMs + budgetMs);
+  });
+});
+
+describe('Kubernetes configuration rollout', () => {
+  it('generates the ConfigMap with a content hash in its name, which the Deployments use', () => {
+    const generated = generatedConfigMaps.filter(
+      (g) => g.doc.metadata.name === 'webim-bot-gateway',
+    );
+    expect(generated).toHaveLength(1);
+    expect(generated[0].file).toBe('deploy/kubernetes/base/kustomization.yaml');
+    expect(generated[0].generator.options?.disableNameSuffixHash).not.toBe(true);
+    // No ConfigMap of the same name written out as a manifest: it would have no hash.
+    const written = manifests.filter(
+      (m) => m.doc.kind === 'ConfigMap' && !m.file.endsWith('kustomization.yaml'),
+    );
+    expect(written.map(label)).toEqual([]);
+    for (const workload of [gateway(), worker()]) {
+      const refs = workload.spec.template.spec.containers.flatMap((c) =>
+        (c.envFrom ?? []).flatMap((e) => (e.configMapRef ? [e.configMapRef.name] : [])),
+      );
+      expect(refs).toEqual(['webim-bot-gateway']);
+    }
+  });
+
+  const kubectl = hasKubectl();
+  (kubectl ? it : it.skip)(
+    'rolls the pods when a setting changes: another hash, in both pod templates (kubectl kustomize)',
+    () => {
+      const build = (dir: string) =>
+        parseAllDocuments(
+          execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 30_000 }),
+        ).map((d) => d.toJS() as Workload);
+      const configMapRefs = (docs: Workload[]) => {
+        const configMap = docs.find((d) => d.kind === 'ConfigMap')!.metadata.name;
+        const refs = docs
+          .filter((d) => d.kind === 'Deployment')
+          .flatMap((d) => d.spec.template.spec.containers.flatMap((c) => c.envFrom ?? []))
+          .flatMap((e) => (e.configMapRef ? [e.configMapRef.name] : []));
+        return { configMap, refs };
+      };
+      const before = configMapRefs(build(join(k8sDir, 'base')));
+      expect(before.configMap).toMatch(/^webim-bot-gateway-[a-z0-9]{10}$/);
+      expect(before.refs).toEqual([before.configMap, before.configMap]);
+
+      // An overlay that changes one setting, as an operator's would.
+      const overlay = mkdtempSync(join(tmpdir(), 'wg-overlay-'));
+      writeFileSync(
+        join(overlay, 'kustomization.yaml'),
+        [
+          'apiVersion: kustomize.config.k8s.io/v1beta1',
+          'kind: Kustomization',
+          `resources: [${JSON.stringify(relative(overlay, join(k8sDir, 'base')))}]`,
+          'configMapGenerator:',
+          '  - name: webim-bot-gateway',
+          '    behavior: merge',
+          '    literals: [LOG_LEVEL=debug]',
+        ].join('\n'),
+      );
+      const after = configMapRefs(build(overlay));
+      expect(after.configMap).toMatch(/^webim-bot-gateway-[a-z0-9]{10}$/);
+      expect(after.configMap).not.toBe(before.configMap);
+      expect(after.refs).toEqual([after.configMap, after.configMap]);
+    },
+  );
+});
+
+interface PolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+  ipBlock?: { cidr: string };
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: { protocol?: string; port: number }[];
+}
+type NetworkPolicyDoc = Doc & {
+  spec: {
+    podSelector: { matchLabels: Record<string, string> };
+    policyTypes: string[];
+    ingress?: PolicyRule[];
+    egress?: PolicyRule[];
+  };
+};
+
+describe('Kubernetes NetworkPolicies', () => {
+  const policy = (name: string) => find('NetworkPolicy', name) as NetworkPolicyDoc;
+  const ports = (rules: PolicyRule[] = []) =>
+    rules.flatMap((r) => (r.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`));
+  const containerPorts = (w: Workload) =>
+    w.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+  const selects = (selector: { matchLabels?: Record<string, string> } | undefined, w: Workload) =>
+    Object.entries(selector?.matchLabels ?? {}).every(
+      ([k, v]) => w.spec.template.metadata.labels[k] === v,
+    );
+
+  it.each([
+    ['webim-gateway', gateway],
+    ['webim-worker', worker],
+  ] as const)('%s: selects its pods and refuses what it does not list, both ways', (name, w) => {
+    const { spec } = policy(name);
+    expect(selects(spec.podSelector, w())).toBe(true);
+    expect(selects(spec.podSelector, name === 'webim-gateway' ? worker() : gateway())).toBe(false);
+    expect(spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+    // Egress: DNS, Redis, and HTTP(S) out (call steps, Webim); nothing else.
+    expect(ports(spec.egress).sort()).toEqual(
+      ['TCP/443', 'TCP/80', 'TCP/6379', 'UDP/53', 'TCP/53'].sort(),
+    );
+  });
+
+  it("admits traffic to the gateway on its HTTP port only, from anywhere (Webim's way in)", () => {
+    const { ingress = [] } = policy('webim-gateway').spec;
+    expect(ports(ingress)).toEqual(containerPorts(gateway()).map((p) => `TCP/${p}`));
+    expect(ingress.every((r) => r.from === undefined)).toBe(true);
+  });
+
+  it('admits nothing to the workers but their metrics port, from the monitoring namespace', () => {
+    const { ingress = [] } = policy('webim-worker').spec;
+    expect(ports(ingress)).toEqual(containerPorts(worker()).map((p) => `TCP/${p}`));
+    expect(ingress.flatMap((r) => r.from ?? [])).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+    ]);
+    const annotations = (worker().spec.template as { metadata: { annotations?: Obj } }).metadata
+      .annotations;
+    expect(ports(ingress)).toEqual([`TCP/${annotations?.['prometheus.io/port']}`]);
+  });
+
+  it('lets only the gateways and the workers reach Redis, where their egress goes', () => {
+    const redis = policy('webim-redis').spec;
+    expect(redis.policyTypes).toEqual(['Ingress']);
+    const peers = (redis.ingress ?? []).flatMap((r) => r.from ?? []);
+    expect(peers).toHaveLength(2);
+    expect(peers.some((p) => selects(p.podSelector, gateway()))).toBe(true);
+    expect(peers.some((p) => selects(p.podSelector, worker()))).toBe(true);
+    expect(ports(redis.ingress)).toEqual(['TCP/6379']);
+    for (const name of ['webim-gateway', 'webim-worker']) {
+      const toRedis = (policy(name).spec.egress ?? []).filter((r) =>
+        ports([r]).includes('TCP/6379'),
+      );
+      expect(toRedis.flatMap((r) => r.to ?? [])).toEqual([{ podSelector: redis.podSelector }]);
+    }
+  });
+
+  it("let KEDA's operator reach Redis with the KEDA component", () => {
+    const component = readDocs(join(k8sDir, 'components/keda/kustomization.yaml'))[0] as Obj as {
+      patches: { target?: { kind: string; name: string }; patch: string }[];
+    };
+    const patch = component.patches.find((p) => p.target?.name === 'webim-redis');
+    expect(patch?.target?.kind).toBe('NetworkPolicy');
+    expect(patch?.patch).toMatch(/kubernetes\.io\/metadata\.name: keda/);
+    expect(patch?.patch).toMatch(/port: 6379/);
+  });
+});
+
+describe('Kubernetes Ingress', () => {
+  const ingress = () =>
+    find('Ingress', 'webim-gateway') as Doc & {
+      spec: {
+        rules: {
+          host: string;
+          http: {
+            paths: {
+              path: string;
+              pathType: string;
+              backend: { service: { name: string; port: { name: string } } };
+            }[];
+          };
+        }[];
+        tls: { hosts: string[] }[];
+      };
+    };
+
+  it("routes only the webhook's path to the gateway Service's port", () => {
+    const service = find('Service', 'webim-gateway').spec as { ports: { name: string }[] };
+    const paths = ingress().spec.rules.flatMap((r) => r.http.paths);
+    expect(paths.map((p) => `${p.pathType} ${p.path}`)).toEqual(['Prefix /webim/']);
+    for (const { backend } of paths) {
+      expect(backend.service.name).toBe('webim-gateway');
+      expect(service.ports.map((p) => p.name)).toContain(backend.service.port.name);
+    }
+  });
+
+  it('serves the host of PUBLIC_BASE_URL, over TLS', () => {
+    const host = new URL(config().PUBLIC_BASE_URL).host;
+    expect(ingress().spec.rules.map((r) => r.host)).toEqual([host]);
+    expect(ingress().spec.tls.flatMap((t) => t.hosts)).toEqual([host]);
+  });
+
+  it('is in the example overlay, which overrides settings by merging into the generator', () => {
+    const overlay = readDocs(join(k8sDir, 'overlays/example/kustomization.yaml'))[0] as Obj as {
+      components: string[];
+      configMapGenerator: ConfigMapGenerator[];
+    };
+    expect(overlay.components).toContain('../../components/ingress');
+    expect(overlay.configMapGenerator.map((g) => [g.name, g.behavior])).toEqual([
+      ['webim-bot-gateway', 'merge'],
+    ]);
+    const overrides = envLines(overlay.configMapGenerator[0].literals ?? []);
+    expect(Object.keys(overrides).filter((k) => !(k in config()))).toEqual([]);
   });
 });
 

@@ -24,7 +24,10 @@ describe('the Node.js runtime', () => {
   });
 
   it('is the one the image ships', () => {
-    const image = /^ARG NODE_IMAGE=node:(\S+)-bookworm-slim$/m.exec(read('Dockerfile'));
+    const image =
+      /^FROM node:(\d+\.\d+)\.\d+-bookworm-slim(?:@sha256:[0-9a-f]{64})? AS node$/m.exec(
+        read('Dockerfile'),
+      );
     expect(image?.[1]).toBe(nvmrc);
   });
 

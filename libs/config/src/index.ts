@@ -1,5 +1,6 @@
 export * from './validate-env';
 export * from './load-env';
+export * from './secret-files';
 export * from './shared.env';
 export * from './gateway.env';
 export * from './worker.env';

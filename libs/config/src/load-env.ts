@@ -1,6 +1,8 @@
 import { parse } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readSecretFiles } from './secret-files';
+import { SharedEnv, withRedisPassword } from './shared.env';
 import { validateEnv } from './validate-env';
 
 /** Where a process's settings come from; tests point both elsewhere. */
@@ -14,11 +16,17 @@ export interface EnvSources {
  * The settings of this process, read once at start: `.env` in the working directory under the
  * process environment (a variable set in both keeps the environment's value, as dotenv's own
  * `config()` does), validated against the app's env class. Every consumer then reads the
- * returned instance, so no part of the app can see a value the others do not. Throws
- * ConfigValidationError naming every problem, whichever of the two a bad value came from.
+ * returned instance, so no part of the app can see a value the others do not. A secret setting
+ * may come from a file named by `<NAME>_FILE` instead (secret-files.ts). Throws
+ * ConfigValidationError naming every problem, whichever of the sources a bad value came from.
  */
 export function loadEnv<T extends object>(cls: new () => T, sources: EnvSources = {}): T {
   const file = join(sources.cwd ?? process.cwd(), '.env');
   const fromFile = existsSync(file) ? parse(readFileSync(file)) : {};
-  return validateEnv(cls, { ...fromFile, ...(sources.environment ?? process.env) });
+  const { values, problems } = readSecretFiles({
+    ...fromFile,
+    ...(sources.environment ?? process.env),
+  });
+  const env = validateEnv(cls, values, problems);
+  return env instanceof SharedEnv ? withRedisPassword(env) : env;
 }

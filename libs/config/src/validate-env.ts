@@ -21,11 +21,13 @@ function describe(error: ValidationError): string {
 /**
  * Validates raw environment variables against a class-validator DTO. Empty strings count as
  * unset so that `FOO=` in a compose file falls back to the default instead of failing on "".
- * Values must not be echoed for secrets, so the DTO marks them with `@Secret()`.
+ * Values must not be echoed for secrets, so the DTO marks them with `@Secret()`. `earlier`:
+ * problems found before validation (a secret file that cannot be read), reported with the rest.
  */
 export function validateEnv<T extends object>(
   cls: new () => T,
   raw: Record<string, string | undefined>,
+  earlier: string[] = [],
 ): T {
   const present = Object.fromEntries(
     Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''),
@@ -35,15 +37,16 @@ export function validateEnv<T extends object>(
     exposeDefaultValues: true,
   });
   const errors = validateSync(instance, { whitelist: false, forbidUnknownValues: false });
-  if (errors.length > 0) {
+  if (errors.length > 0 || earlier.length > 0) {
     const secret = new Set(secretKeys(cls));
-    throw new ConfigValidationError(
-      errors.map((e) =>
+    throw new ConfigValidationError([
+      ...earlier,
+      ...errors.map((e) =>
         secret.has(e.property)
           ? describe({ ...e, value: '<redacted>' } as ValidationError)
           : describe(e),
       ),
-    );
+    ]);
   }
   return instance;
 }

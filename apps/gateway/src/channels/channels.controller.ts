@@ -1,21 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { ChannelRecord } from '@app/catalog';
+import { ApiIdParam } from '../http/api-params';
+import { ApiError, ApiErrors, ManagementApi } from '../http/api-responses';
 import { CatalogIdPipe } from '../http/id-pipes';
 import { ChannelLifecycle, ChannelResult } from './channel-lifecycle.service';
 import { ChannelRegistry } from './channel-registry.service';
 import { channelView, ChannelView } from './channel-view';
 import { CreateChannelDto, UpdateChannelDto } from './channel.dto';
 
+const CHANNEL_ID = ApiIdParam('channelId', 'catalog', 'orders');
+
 @ApiTags('channels')
-@ApiBearerAuth()
+@ManagementApi()
 @Controller('api/channels')
 export class ChannelsController {
   constructor(
@@ -30,6 +33,7 @@ export class ChannelsController {
 
   @Get()
   @ApiOperation({ summary: 'Every channel, with its webhook URL' })
+  @ApiOkResponse({ type: ChannelView, isArray: true })
   async list(): Promise<ChannelView[]> {
     return (await this.lifecycle.list()).map((channel) => this.view(channel));
   }
@@ -41,12 +45,17 @@ export class ChannelsController {
       'The channel is always saved. With activate: true the activation checks run, and the ' +
       'answer reports each one; a channel that fails them stays inactive.',
   })
+  @ApiCreatedResponse({ type: ChannelView })
+  @ApiErrors(400, 409, 413)
   async create(@Body() dto: CreateChannelDto): Promise<ChannelView> {
     return this.view(await this.lifecycle.create(dto));
   }
 
   @Get(':channelId')
-  @ApiNotFoundResponse()
+  @ApiOperation({ summary: 'One channel, with its webhook URL' })
+  @CHANNEL_ID
+  @ApiOkResponse({ type: ChannelView })
+  @ApiErrors(400, 404)
   async get(@Param('channelId', CatalogIdPipe) id: string): Promise<ChannelView> {
     return this.view(await this.lifecycle.get(id));
   }
@@ -58,8 +67,11 @@ export class ChannelsController {
       'On an active channel the change takes effect only if the activation checks pass; ' +
       'otherwise nothing changes and the 422 lists the checks.',
   })
-  @ApiUnprocessableEntityResponse({ description: 'Apply refused: the checks, in details' })
-  @ApiConflictResponse({ description: 'The channel changed meanwhile' })
+  @CHANNEL_ID
+  @ApiOkResponse({ type: ChannelView })
+  @ApiErrors(400, 404, 413)
+  @ApiError(422, 'Apply refused: the checks, in details')
+  @ApiError(409, 'The channel changed meanwhile; read it again and retry')
   async update(
     @Param('channelId', CatalogIdPipe) id: string,
     @Body() dto: UpdateChannelDto,
@@ -69,7 +81,11 @@ export class ChannelsController {
 
   @Post(':channelId/activate')
   @HttpCode(200)
-  @ApiUnprocessableEntityResponse({ description: 'The checks failed; the channel stays inactive' })
+  @ApiOperation({ summary: 'Run the activation checks; active if they pass' })
+  @CHANNEL_ID
+  @ApiOkResponse({ type: ChannelView })
+  @ApiErrors(400, 404, 409)
+  @ApiError(422, 'The checks failed (in details); the channel stays inactive')
   async activate(@Param('channelId', CatalogIdPipe) id: string): Promise<ChannelView> {
     return this.view(await this.lifecycle.activate(id));
   }
@@ -77,6 +93,9 @@ export class ChannelsController {
   @Post(':channelId/deactivate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Its webhook then hands every chat off' })
+  @CHANNEL_ID
+  @ApiOkResponse({ type: ChannelView })
+  @ApiErrors(400, 404, 409)
   async deactivate(@Param('channelId', CatalogIdPipe) id: string): Promise<ChannelView> {
     return this.view(await this.lifecycle.deactivate(id));
   }
@@ -84,12 +103,19 @@ export class ChannelsController {
   @Post(':channelId/rotate-token')
   @HttpCode(200)
   @ApiOperation({ summary: 'A new webhook URL; the old one answers 404 from now on' })
+  @CHANNEL_ID
+  @ApiOkResponse({ type: ChannelView })
+  @ApiErrors(400, 404, 409)
   async rotateToken(@Param('channelId', CatalogIdPipe) id: string): Promise<ChannelView> {
     return this.view(await this.lifecycle.rotateToken(id));
   }
 
   @Delete(':channelId')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete the channel; its webhook answers 404 from now on' })
+  @CHANNEL_ID
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 404)
   async remove(@Param('channelId', CatalogIdPipe) id: string): Promise<void> {
     await this.lifecycle.remove(id);
   }

@@ -1,7 +1,15 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class ListChatsQuery {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 200,
+    default: 50,
+    description: 'Chats per page',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -10,6 +18,7 @@ export class ListChatsQuery {
   limit?: number;
 
   /** `nextCursor` of the previous page. */
+  @ApiPropertyOptional({ maxLength: 400, description: '`nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(400)

@@ -1,11 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -14,6 +10,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { SecretMetadata } from '@app/catalog';
 import { ID_RULES } from '@app/ids';
+import { ApiError, ApiErrors, ManagementApi } from '../http/api-responses';
 import { SecretNamePipe } from '../http/id-pipes';
 import { PutSecretDto, SecretView } from './secret.dto';
 import { SecretsService } from './secrets.service';
@@ -25,7 +22,7 @@ const NAME_PARAM = {
 };
 
 @ApiTags('secrets')
-@ApiBearerAuth()
+@ManagementApi()
 @Controller('api/secrets')
 export class SecretsController {
   constructor(private readonly secrets: SecretsService) {}
@@ -41,7 +38,7 @@ export class SecretsController {
   @ApiOperation({ summary: "A secret's metadata; its value is never shown" })
   @ApiParam(NAME_PARAM)
   @ApiOkResponse({ type: SecretView })
-  @ApiNotFoundResponse()
+  @ApiErrors(400, 404)
   get(@Param('name', SecretNamePipe) name: string): Promise<SecretMetadata> {
     return this.secrets.get(name);
   }
@@ -56,7 +53,8 @@ export class SecretsController {
   @ApiParam(NAME_PARAM)
   @ApiCreatedResponse({ type: SecretView, description: 'Created' })
   @ApiOkResponse({ type: SecretView, description: 'Replaced' })
-  @ApiBadRequestResponse({ description: 'A name or value that breaks the rules; never echoed' })
+  @ApiError(400, 'A name or value that breaks the rules; never echoed')
+  @ApiErrors(413)
   async put(
     @Param('name', SecretNamePipe) name: string,
     @Body() dto: PutSecretDto,
@@ -69,10 +67,11 @@ export class SecretsController {
 
   @Delete(':name')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a secret' })
   @ApiParam(NAME_PARAM)
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse()
-  @ApiConflictResponse({ description: 'An agent names the secret' })
+  @ApiErrors(400, 404)
+  @ApiError(409, 'An agent names the secret')
   async remove(@Param('name', SecretNamePipe) name: string): Promise<void> {
     await this.secrets.remove(name);
   }
