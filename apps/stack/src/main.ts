@@ -4,10 +4,11 @@ import { loadEnv, StackEnv } from '@app/config';
 import { Launcher } from '@app/launcher';
 import { egressAllowingShop, ExampleShopServer } from './example-shop';
 
-// `npm start`: the whole product on one machine. Without REDIS_URL an embedded redis-server is
-// started (ephemeral: nothing is kept on disk); then one gateway and one worker process. Ctrl-C
-// stops them all, the gateway and worker first so they finish what they are doing. The children
-// inherit this environment, working directory and terminal, so they read the same `.env`.
+// `npm start`: the whole product on one machine. Without REDIS_URL (or REDIS_SENTINELS) an
+// embedded redis-server is started (ephemeral: nothing is kept on disk); then one gateway and one
+// worker process. Ctrl-C stops them all, the gateway and worker first so they finish what they
+// are doing. The children inherit this environment, working directory and terminal, so they
+// read the same `.env`.
 
 async function main(): Promise<void> {
   // REDIS_URL in `.env` counts as set: an embedded Redis would override it.
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
       `Example shop token${settings.EXAMPLE_SHOP_TOKEN ? '' : ' (generated; set EXAMPLE_SHOP_TOKEN to choose one)'}: ${token}`,
     );
   }
-  if (!settings.REDIS_URL) {
+  if (!settings.REDIS_URL && !settings.REDIS_SENTINELS) {
     const redis = await launcher.startRedis({ binary: settings.REDIS_SERVER_BIN });
     env.REDIS_URL = redis.url;
     console.log(`Embedded Redis on ${redis.url} (ephemeral; set REDIS_URL to use your own)`);

@@ -1,5 +1,6 @@
 export * from './validate-env';
 export * from './load-env';
+export * from './redis-settings';
 export * from './shared.env';
 export * from './gateway.env';
 export * from './worker.env';

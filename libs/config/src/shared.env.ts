@@ -1,12 +1,10 @@
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { withRedisEnv } from './redis-settings';
 
-/** Variables every process of the product reads. */
-export class SharedEnv {
+/** Variables every process of the product reads; Redis's are in redis-settings.ts. */
+export class SharedEnv extends withRedisEnv(class {}) {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
-
-  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
-  REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   /** Prefix of every key this product writes, so several installations can share one Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1-32 letters, digits, _ or -' })

@@ -24,14 +24,12 @@ export class RedisClientsModule implements OnApplicationShutdown {
         {
           provide: COMMAND_REDIS,
           inject: [SharedEnv],
-          useFactory: (env: SharedEnv) =>
-            createRedisClient(env.REDIS_URL, 'fail-fast', `${app}:commands`),
+          useFactory: (env: SharedEnv) => createRedisClient(env, 'fail-fast', `${app}:commands`),
         },
         {
           provide: SUBSCRIBER_REDIS,
           inject: [SharedEnv],
-          useFactory: (env: SharedEnv) =>
-            createRedisClient(env.REDIS_URL, 'blocking', `${app}:subscriber`),
+          useFactory: (env: SharedEnv) => createRedisClient(env, 'blocking', `${app}:subscriber`),
         },
       ],
       exports: [COMMAND_REDIS, SUBSCRIBER_REDIS],
