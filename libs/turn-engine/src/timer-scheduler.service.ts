@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import {
   ChatRef,
   DueTimer,
@@ -21,6 +22,11 @@ export class TimerScheduler {
   private readonly logger = new Logger(TimerScheduler.name);
 
   constructor(@InjectQueue(PROACTIVE_QUEUE) private readonly queue: Queue<ProactiveJobData>) {}
+
+  /** The connection timers are armed on: what a wait for replicas after arming is sent on. */
+  async connection(): Promise<Redis> {
+    return (await this.queue.backend.client) as unknown as Redis;
+  }
 
   async arm(chat: ChatRef, timers: DueTimer[]): Promise<void> {
     await Promise.all(timers.map((timer) => this.armOne(chat, timer)));

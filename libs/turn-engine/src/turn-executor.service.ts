@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentCache, LoadedAgent } from '@app/catalog';
 import { SharedEnv } from '@app/config';
+import { ReplicaAck, ReplicasBehindError } from '@app/redis';
 import {
   armedValue,
   checkTimer,
@@ -82,6 +83,7 @@ export class TurnExecutor {
     private readonly timers: TimerScheduler,
     private readonly env: SharedEnv,
     private readonly io: ScenarioIo,
+    @Optional() private readonly replicas: ReplicaAck = new ReplicaAck(0, 0),
   ) {}
 
   run(task: VisitorTask): Promise<TurnJobResult>;
@@ -146,16 +148,48 @@ export class TurnExecutor {
       // A timer belongs to a turn that happened: the commit applies it, or nothing.
       timers: timerOps(task, task.agentId, run.effects, Date.now(), fired?.name),
     });
-    if (committed.status === 'ok' && committed.arm.length > 0) {
-      await this.timers
-        .arm(task, committed.arm)
-        .catch((error: Error) =>
-          this.logger.error({ ...context(task), err: error.message }, 'Could not arm timers'),
-        );
+    const armed =
+      committed.status === 'ok' &&
+      committed.arm.length > 0 &&
+      (await this.timers.arm(task, committed.arm).then(
+        () => true,
+        (error: Error) => {
+          this.logger.error({ ...context(task), err: error.message }, 'Could not arm timers');
+          return false;
+        },
+      ));
+    if (committed.status === 'ok' && this.replicas.enabled) {
+      await this.replicated(task, armed);
     }
     return task.kind === 'visitor'
       ? this.answered(task, run, committed, pickedAt, startedAt)
       : this.buffered(task, run, committed);
+  }
+
+  /**
+   * With REDIS_MIN_REPLICAS_ACK, what a turn committed counts only once the replicas have it
+   * (WAIT on the connection of its last write). A proactive job fails otherwise, and runs again:
+   * its commit is written again on whichever master has lost it. A visitor turn's answer is
+   * published only then: a master that dies first takes with it an answer nobody saw, and the
+   * gateway hands the chat off at its budget. Replicas merely slow (the wait times out) do not
+   * cost the visitor the answer: it goes out all the same, with a warning.
+   */
+  private async replicated(task: TurnTask, armed: boolean): Promise<void> {
+    const writer = armed ? await this.timers.connection() : this.store.client;
+    if (task.kind !== 'visitor') {
+      await this.replicas.confirm(writer);
+      return;
+    }
+    try {
+      await this.replicas.confirm(writer);
+    } catch (error) {
+      if (!(error instanceof ReplicasBehindError)) throw error;
+      this.logger.warn(
+        { ...context(task), err: error.message },
+        'Answering before the replicas have the turn',
+      );
+    }
+    await this.store.publish({ ...task, replyTo: task.replyTo, jobId: task.jobId });
   }
 
   /** How long the turn may hold its chat; none for a visitor turn past its deadline. */
@@ -215,7 +249,14 @@ export class TurnExecutor {
 
   private sink(task: TurnTask, handoff: Handoff | null): CommitSink {
     if (task.kind === 'visitor') {
-      return { kind: 'reply', handoff, replyTo: task.replyTo, jobId: task.jobId };
+      const { replyTo, jobId } = task;
+      return {
+        kind: 'reply',
+        handoff,
+        replyTo,
+        jobId,
+        ...(this.replicas.enabled && { publishLater: true }),
+      };
     }
     return { kind: 'outbox', outboxMax: this.env.OUTBOX_MAX };
   }
