@@ -68,7 +68,7 @@ describe('redisOptions', () => {
       password: 'master-pw',
       sentinelPassword: 'sentinel-pw',
       db: 1,
-      failoverDetector: true,
+      failoverDetector: false,
       enableTLSForSentinelMode: false,
       sentinelTLS: undefined,
       // Still fails fast while no master answers.
