@@ -66,7 +66,6 @@ export class SentinelGroup {
     return {
       sentinels: this.sentinelPorts.map((port) => ({ host: '127.0.0.1', port })),
       name: MASTER_NAME,
-      failoverDetector: true,
     };
   }
 
