@@ -105,11 +105,14 @@ export class SentinelGroup {
 
   private async startAll(replicaVia?: (masterPort: number) => Promise<number>): Promise<void> {
     const log = (name: string) => join(this.dir, `${name}.log`);
-    this.master = await this.launcher.startRedis({ logFile: log('master') });
+    // A replica's full sync writes dump.rdb into its directory, which is the working directory
+    // unless given: each server gets its own, or the next redis-server started there loads it.
+    const dir = (name: string) => ['--dir', mkdtempSync(join(this.dir, `${name}-`))];
+    this.master = await this.launcher.startRedis({ logFile: log('master'), args: dir('master') });
     const upstream = replicaVia ? await replicaVia(this.master.port) : this.master.port;
     this.replica = await this.launcher.startRedis({
       logFile: log('replica'),
-      args: ['--replicaof', '127.0.0.1', String(upstream)],
+      args: [...dir('replica'), '--replicaof', '127.0.0.1', String(upstream)],
     });
     await waitFor(
       'the replica to be in sync',
