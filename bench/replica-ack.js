@@ -8,6 +8,8 @@
 // sending at once with their p50 and p99, and the incoming requests' acceptance (p50, p99).
 const { spawn } = require('node:child_process');
 const { once } = require('node:events');
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const net = require('node:net');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -43,9 +45,14 @@ function freePort() {
 }
 
 async function redisServer(port, args = []) {
+  // A directory of its own: a replica's full sync writes dump.rdb there.
+  const dir = mkdtempSync(join(tmpdir(), 'wg-bench-redis-'));
   const child = spawn(
     process.env.REDIS_SERVER_BIN || 'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir],
+      ...['--save', '', '--appendonly', 'no', ...args],
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
