@@ -171,8 +171,9 @@ export class TurnExecutor {
    * (WAIT on the connection of its last write). A proactive job fails otherwise, and runs again:
    * its commit is written again on whichever master has lost it. A visitor turn's answer is
    * published only then: a master that dies first takes with it an answer nobody saw, and the
-   * gateway hands the chat off at its budget. Replicas merely slow (the wait times out) do not
-   * cost the visitor the answer: it goes out all the same, with a warning.
+   * gateway answers at its budget with what the new master holds (a hand-off, unless the turn
+   * reached it). Replicas merely slow (the wait times out) do not cost the visitor the answer:
+   * it goes out all the same, with a warning.
    */
   private async replicated(task: TurnTask, armed: boolean): Promise<void> {
     const writer = armed ? await this.timers.connection() : this.store.client;
@@ -189,7 +190,7 @@ export class TurnExecutor {
         'Answering before the replicas have the turn',
       );
     }
-    await this.store.publish({ ...task, replyTo: task.replyTo, jobId: task.jobId });
+    await this.store.publish(task);
   }
 
   /** How long the turn may hold its chat; none for a visitor turn past its deadline. */
