@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,9 +11,9 @@ import { TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
 import { WebimClient } from './support/webim-client';
 
-// The master of a replicated Redis is killed (SIGKILL) while Webim sends messages for several
-// chats and an outside system sends incoming requests. The Sentinels promote the replica; the
-// gateway and the worker follow them to it by themselves. Every request still gets a valid
+// The master of a replicated Redis (with a password) is killed (SIGKILL) while Webim sends
+// messages for several chats and an outside system sends incoming requests. The Sentinels
+// promote the replica; the gateway and the worker follow them to it by themselves. Every request still gets a valid
 // answer inside Webim's 5 s window (a hand-off while there is no master), and the bot answers
 // again within a bound, no process restarted. What the failover lost is counted: answered
 // turns whose state is gone, accepted incoming requests whose message never came.
@@ -60,9 +61,11 @@ describe('a Redis failover under traffic', () => {
   let stack: TestStack;
   let queue: Queue | undefined;
   let queueClient: Redis | undefined;
+  // The servers require a password, as production's do; it must appear in no log.
+  const password = randomBytes(18).toString('base64url');
 
   beforeAll(async () => {
-    group = await SentinelGroup.start();
+    group = await SentinelGroup.start({ password });
     stack = await TestStack.start({
       redis: group.master,
       clientOptions: group.clientOptions,
@@ -75,6 +78,7 @@ describe('a Redis failover under traffic', () => {
         BREAKER_RESET_MS: '1000',
       },
     });
+    stack.secrets.add(password);
   });
   afterAll(async () => {
     await queue?.close().catch(() => undefined);

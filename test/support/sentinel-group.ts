@@ -31,16 +31,22 @@ export class SentinelGroup {
   master!: LocalRedisServer;
   replica!: LocalRedisServer;
 
-  private constructor(private readonly timings: SentinelTimings) {}
+  private constructor(
+    private readonly timings: SentinelTimings,
+    /** The servers' password (`requirepass`), which the Sentinels and clients are given. */
+    readonly password?: string,
+  ) {}
 
   static async start(
     options: {
       timings?: SentinelTimings;
       replicaVia?: (masterPort: number) => Promise<number>;
+      password?: string;
     } = {},
   ): Promise<SentinelGroup> {
     const group = new SentinelGroup(
       options.timings ?? { downAfterMs: 1000, failoverTimeoutMs: 3000 },
+      options.password,
     );
     try {
       await group.startAll(options.replicaVia);
@@ -56,9 +62,13 @@ export class SentinelGroup {
     return this.sentinelPorts.map((port) => `127.0.0.1:${port}`).join(',');
   }
 
-  /** The settings that point an app at the group. */
+  /** The settings that point an app at the group (the URL's host is not used, its password is). */
   get env(): Record<string, string> {
-    return { REDIS_SENTINELS: this.sentinelList, REDIS_SENTINEL_MASTER: MASTER_NAME };
+    return {
+      REDIS_SENTINELS: this.sentinelList,
+      REDIS_SENTINEL_MASTER: MASTER_NAME,
+      ...(this.password && { REDIS_URL: `redis://:${this.password}@sentinel-named-master` }),
+    };
   }
 
   /** Options of a test client that follows the master through the Sentinels. */
@@ -66,6 +76,7 @@ export class SentinelGroup {
     return {
       sentinels: this.sentinelPorts.map((port) => ({ host: '127.0.0.1', port })),
       name: MASTER_NAME,
+      password: this.password,
     };
   }
 
@@ -84,7 +95,13 @@ export class SentinelGroup {
   client(port: number): Redis {
     let client = this.clients.get(port);
     if (!client) {
-      client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
+      const sentinel = this.sentinelPorts.includes(port);
+      client = new Redis({
+        port,
+        host: '127.0.0.1',
+        maxRetriesPerRequest: 1,
+        password: sentinel ? undefined : this.password,
+      });
       client.on('error', () => undefined);
       this.clients.set(port, client);
     }
@@ -107,7 +124,10 @@ export class SentinelGroup {
     const log = (name: string) => join(this.dir, `${name}.log`);
     // A replica's full sync writes dump.rdb into its directory, which is the working directory
     // unless given: each server gets its own, or the next redis-server started there loads it.
-    const dir = (name: string) => ['--dir', mkdtempSync(join(this.dir, `${name}-`))];
+    const auth = this.password
+      ? ['--requirepass', this.password, '--masterauth', this.password]
+      : [];
+    const dir = (name: string) => ['--dir', mkdtempSync(join(this.dir, `${name}-`)), ...auth];
     this.master = await this.launcher.startRedis({ logFile: log('master'), args: dir('master') });
     const upstream = replicaVia ? await replicaVia(this.master.port) : this.master.port;
     this.replica = await this.launcher.startRedis({
@@ -154,6 +174,7 @@ export class SentinelGroup {
         'bind 127.0.0.1',
         `dir ${this.dir}`,
         `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${this.master.port} 2`,
+        ...(this.password ? [`sentinel auth-pass ${MASTER_NAME} ${this.password}`] : []),
         `sentinel down-after-milliseconds ${MASTER_NAME} ${downAfterMs}`,
         `sentinel failover-timeout ${MASTER_NAME} ${failoverTimeoutMs}`,
         `sentinel parallel-syncs ${MASTER_NAME} 1`,
