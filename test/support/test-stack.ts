@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Redis, RedisOptions } from 'ioredis';
 import { CatalogStore, newWebhookToken } from '@app/catalog';
 import { ConversationStore, OUTCOME_TTL_MS } from '@app/conversation';
 import { AppProcess, freePort, Launcher, LocalRedisServer, settlesWithin } from '@app/launcher';
@@ -31,6 +31,12 @@ export interface StackOptions {
    * and workers only through a `.env` in their working directory, left out of their environment.
    */
   dotEnv?: string[];
+  /** More arguments of the stack's redis-server (a TLS port, a user). */
+  redisArgs?: string[];
+  /** A Redis the test started (a Sentinel group's first master): the stack starts none. */
+  redis?: LocalRedisServer;
+  /** How the test's own client connects (through Sentinels); to the server's URL by default. */
+  clientOptions?: RedisOptions;
 }
 
 /** A process of the stack, its output going to a log file the test can read. */
@@ -101,16 +107,21 @@ export class TestStack {
 
   static async start(options: StackOptions = {}): Promise<TestStack> {
     const stack = new TestStack(options);
-    stack.redis = await stack.launcher.startRedis(
-      options.persistentRedis ? { dataDir: mkdtempSync(join(stack.logDir, 'redis-')) } : {},
-    );
+    stack.redis =
+      options.redis ??
+      (await stack.launcher.startRedis({
+        ...(options.persistentRedis && { dataDir: mkdtempSync(join(stack.logDir, 'redis-')) }),
+        args: options.redisArgs,
+      }));
     stack.port = await freePort();
     if (options.dotEnv) {
       stack.cwd = mkdtempSync(join(stack.logDir, 'cwd-'));
       const lines = options.dotEnv.map((name) => `${name}=${stack.env[name]}\n`);
       writeFileSync(join(stack.cwd, '.env'), lines.join(''));
     }
-    stack.client = new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
+    stack.client = options.clientOptions
+      ? new Redis({ maxRetriesPerRequest: 1, ...options.clientOptions })
+      : new Redis(stack.redis.url, { maxRetriesPerRequest: 1 });
     stack.client.on('error', () => undefined);
     stack.catalog = new CatalogStore(stack.client, 'wg');
     stack.conversations = new ConversationStore(stack.client, {

@@ -8,7 +8,7 @@ import { egressAllowingShop, ExampleShopServer } from './example-shop';
 import { startOptions, UsageError } from './start-options';
 
 // `npm start`: the whole product on one machine, keeping its work between starts. Without
-// REDIS_URL an embedded redis-server is started on an append-only file in the data folder (`.data`);
+// REDIS_URL (or REDIS_SENTINELS) an embedded redis-server is started on an append-only file in the data folder (`.data`);
 // the tokens and keys it generates are kept there too, so agents, channels, webhook URLs, stored
 // secrets and the admin token survive a restart (`--fresh` starts empty). Then one gateway and one
 // worker. Ctrl-C stops them all, the gateway and worker first so they finish what they are doing.
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       `Example shop token${settings.EXAMPLE_SHOP_TOKEN ? '' : ' (generated; set EXAMPLE_SHOP_TOKEN to choose one)'}: ${token}`,
     );
   }
-  if (!settings.REDIS_URL) {
+  if (!settings.REDIS_URL && !settings.REDIS_SENTINELS) {
     const redis = await launcher.startRedis({
       binary: settings.REDIS_SERVER_BIN,
       dataDir: data.redisDir,

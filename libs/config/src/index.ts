@@ -1,6 +1,7 @@
 export * from './validate-env';
 export * from './load-env';
 export * from './secret-files';
+export * from './redis-settings';
 export * from './shared.env';
 export * from './gateway.env';
 export * from './worker.env';

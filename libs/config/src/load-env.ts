@@ -2,7 +2,8 @@ import { parse } from 'dotenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSecretFiles } from './secret-files';
-import { SharedEnv, withRedisPassword } from './shared.env';
+import { withRedisPassword } from './redis-settings';
+import { SharedEnv } from './shared.env';
 import { validateEnv } from './validate-env';
 
 /** Where a process's settings come from; tests point both elsewhere. */

@@ -93,7 +93,7 @@ describe('secret settings read from files', () => {
         REDIS_PASSWORD_FILE: secretFile('redis_password', `${password}\n`),
       },
     });
-    const options = redisOptions(env.REDIS_URL, 'fail-fast', 'test');
+    const options = redisOptions(env, 'fail-fast', 'test');
     expect(options).toMatchObject({ host: 'redis', port: 6379, db: 2, password });
     expect(options.username).toBeUndefined();
   });

@@ -1,50 +1,10 @@
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  ValidateBy,
-} from 'class-validator';
-import { Secret } from './validate-env';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { withRedisEnv } from './redis-settings';
 
-/** True when `url` parses and carries no password of its own. */
-function urlHasNoPassword(url: unknown): boolean {
-  try {
-    return new URL(String(url)).password === '';
-  } catch {
-    return true; // REDIS_URL's own check names a malformed URL
-  }
-}
-
-/** Variables every process of the product reads. */
-export class SharedEnv {
+/** Variables every process of the product reads; Redis's are in redis-settings.ts. */
+export class SharedEnv extends withRedisEnv(class {}) {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
-
-  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
-  REDIS_URL: string = 'redis://127.0.0.1:6379';
-
-  /**
-   * Redis's password (`requirepass`), for a REDIS_URL without one; usually given as
-   * REDIS_PASSWORD_FILE, the file Redis reads it from too. loadEnv puts it into REDIS_URL, which
-   * every connection is made from.
-   */
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @ValidateBy({
-    name: 'redisUrlWithoutPassword',
-    validator: {
-      validate: (_value, args) => urlHasNoPassword((args?.object as SharedEnv).REDIS_URL),
-      defaultMessage: () => 'must not be set when REDIS_URL carries a password',
-    },
-  })
-  @Secret()
-  REDIS_PASSWORD?: string;
 
   /** Prefix of every key this product writes, so several installations can share one Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1-32 letters, digits, _ or -' })
@@ -108,13 +68,4 @@ export class SharedEnv {
   @Min(1)
   @Max(1000)
   OUTBOX_MAX: number = 50;
-}
-
-/** `env` with REDIS_PASSWORD, if any, in REDIS_URL's user-info part, where connections read it. */
-export function withRedisPassword<T extends SharedEnv>(env: T): T {
-  if (env.REDIS_PASSWORD === undefined) return env;
-  const url = new URL(env.REDIS_URL);
-  url.password = encodeURIComponent(env.REDIS_PASSWORD);
-  env.REDIS_URL = url.toString();
-  return env;
 }

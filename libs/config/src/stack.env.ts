@@ -30,6 +30,11 @@ export class StackEnv {
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
+  /** Set: the master comes from these Sentinels, and no embedded Redis is started either. */
+  @IsOptional()
+  @IsString()
+  REDIS_SENTINELS?: string;
+
   /** The embedded Redis's binary; `redis-server` on PATH when unset. */
   @IsOptional()
   @IsString()

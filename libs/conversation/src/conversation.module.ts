@@ -21,7 +21,7 @@ export class ConversationModule {
         BullModule.forRootAsync({
           inject: [SharedEnv],
           useFactory: (env: SharedEnv) => ({
-            connection: redisOptions(env.REDIS_URL, queueRole, `${app}:queue`),
+            connection: redisOptions(env, queueRole, `${app}:queue`),
             prefix: `{${env.KEY_PREFIX}}`,
           }),
         }),

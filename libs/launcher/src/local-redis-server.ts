@@ -16,6 +16,8 @@ export interface LocalRedisOptions {
   binary?: string;
   /** The file its log is appended to; the log is dropped when omitted. */
   logFile?: string;
+  /** More redis-server arguments (`--tls-port`, `--replicaof`, ...), after the product's own. */
+  args?: string[];
 }
 
 function redisBinary(explicit?: string): string {
@@ -80,6 +82,7 @@ export class LocalRedisServer {
         'noeviction',
         '--loglevel',
         'notice',
+        ...(this.options.args ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

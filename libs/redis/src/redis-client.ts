@@ -1,14 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { redisOptions, RedisRole } from './redis-options';
+import { RedisConnectionSettings, redisOptions, RedisRole } from './redis-options';
 
 /**
  * An ioredis client whose errors are logged (an unhandled 'error' event would be printed to
  * stderr on every reconnect attempt) at most once per outage, not once per retry.
  */
-export function createRedisClient(url: string, role: RedisRole, name: string): Redis {
+export function createRedisClient(
+  settings: RedisConnectionSettings,
+  role: RedisRole,
+  name: string,
+): Redis {
   const logger = new Logger(`redis:${name}`);
-  const client = new Redis(redisOptions(url, role, name));
+  const client = new Redis(redisOptions(settings, role, name));
   let down = false;
   client.on('error', (error: Error) => {
     if (down) return;

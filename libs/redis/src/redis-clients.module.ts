@@ -2,13 +2,17 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import type { Redis } from 'ioredis';
 import { SharedEnv } from '@app/config';
 import { createRedisClient } from './redis-client';
+import { ReplicaAck } from './replica-ack';
 
 /** Commands on the request path: fail fast while Redis is away (see redis-options.ts). */
 export const COMMAND_REDIS = Symbol('COMMAND_REDIS');
 /** The one Pub/Sub connection of a process: replies and catalog changes. */
 export const SUBSCRIBER_REDIS = Symbol('SUBSCRIBER_REDIS');
 
-/** The two ioredis clients every app uses besides BullMQ's own, named after the app. */
+/**
+ * The two ioredis clients every app uses besides BullMQ's own, named after the app, and how
+ * long a write waits for replicas.
+ */
 @Module({})
 export class RedisClientsModule implements OnApplicationShutdown {
   constructor(
@@ -24,17 +28,21 @@ export class RedisClientsModule implements OnApplicationShutdown {
         {
           provide: COMMAND_REDIS,
           inject: [SharedEnv],
-          useFactory: (env: SharedEnv) =>
-            createRedisClient(env.REDIS_URL, 'fail-fast', `${app}:commands`),
+          useFactory: (env: SharedEnv) => createRedisClient(env, 'fail-fast', `${app}:commands`),
         },
         {
           provide: SUBSCRIBER_REDIS,
           inject: [SharedEnv],
+          useFactory: (env: SharedEnv) => createRedisClient(env, 'blocking', `${app}:subscriber`),
+        },
+        {
+          provide: ReplicaAck,
+          inject: [SharedEnv],
           useFactory: (env: SharedEnv) =>
-            createRedisClient(env.REDIS_URL, 'blocking', `${app}:subscriber`),
+            new ReplicaAck(env.REDIS_MIN_REPLICAS_ACK, env.REDIS_REPLICA_ACK_TIMEOUT_MS),
         },
       ],
-      exports: [COMMAND_REDIS, SUBSCRIBER_REDIS],
+      exports: [COMMAND_REDIS, SUBSCRIBER_REDIS, ReplicaAck],
     };
   }
 

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import {
   ChatRef,
   DueTimer,
@@ -25,6 +26,11 @@ export class ProactiveScheduler {
   private readonly logger = new Logger(ProactiveScheduler.name);
 
   constructor(@InjectQueue(PROACTIVE_QUEUE) private readonly queue: Queue<ProactiveJobData>) {}
+
+  /** The connection jobs are added on: what a wait for replicas after adding one is sent on. */
+  async connection(): Promise<Redis> {
+    return (await this.queue.backend.client) as unknown as Redis;
+  }
 
   async arm(chat: ChatRef, timers: DueTimer[]): Promise<void> {
     await Promise.all(timers.map((timer) => this.armOne(chat, timer)));

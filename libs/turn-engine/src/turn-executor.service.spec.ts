@@ -13,6 +13,8 @@ import type {
 } from '@app/conversation';
 import { compileAgent, runTurn } from '@app/scenario';
 import type { IoOutcome, IoRequest } from '@app/scenario';
+import { ReplicaAck } from '@app/redis';
+import type { Redis } from 'ioredis';
 import { IoBudget, ScenarioIo } from './io/scenario-io';
 import type { ProactiveScheduler } from './proactive-scheduler.service';
 import { TurnExecutor } from './turn-executor.service';
@@ -116,8 +118,25 @@ class FakeStore {
   }
 }
 
-function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, agent: AGENT }) {
+/** A connection whose WAIT answers `acked()` replicas, and notes that it was asked. */
+function fakeWriter(name: string, waits: string[], acked: () => number): Redis {
+  const wait = () => {
+    waits.push(name);
+    return Promise.resolve(acked());
+  };
+  return { wait } as unknown as Redis;
+}
+
+function setup(
+  agent: LoadedAgent | null | Error = { id: 'shop', version: 1, agent: AGENT },
+  replicas?: ReplicaAck,
+) {
   const store = new FakeStore();
+  let acked = 1;
+  const waits: string[] = [];
+  const published: unknown[] = [];
+  const storeWriter = fakeWriter('store', waits, () => acked);
+  const queueWriter = fakeWriter('queue', waits, () => acked);
   const armed: DueTimer[] = [];
   const laters: Array<{ chat: unknown; later: LaterWork }> = [];
   const agents = {
@@ -132,6 +151,7 @@ function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, age
       laters.push({ chat, later });
       return Promise.resolve();
     },
+    connection: () => Promise.resolve(queueWriter),
   } as unknown as ProactiveScheduler;
   const io = new FakeIo();
   // The executor renews a proactive turn's lease through `claim`, which the fake answers
@@ -142,6 +162,11 @@ function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, age
     postpone: store.postpone.bind(store),
     join: store.join.bind(store),
     claim: store.claimOne.bind(store),
+    client: storeWriter,
+    publish: (turn: unknown) => {
+      published.push(turn);
+      return Promise.resolve(true);
+    },
   };
   const executor = new TurnExecutor(
     conversations as unknown as ConversationStore,
@@ -150,8 +175,10 @@ function setup(agent: LoadedAgent | null | Error = { id: 'shop', version: 1, age
     ENV,
     io,
     new StepMetrics(new Registry()),
+    replicas,
   );
-  return { store, armed, laters, executor, io };
+  const replicasAck = (n: number) => (acked = n);
+  return { store, armed, laters, executor, io, waits, published, replicasAck };
 }
 
 const visitor = (text: string, deadline = Date.now() + 4000) =>
@@ -730,5 +757,48 @@ branches:
     expect(await executor.run(timer())).toMatchObject({ status: 'postponed' });
     expect(store.postponed[1].armedField).toBe('armed:shop:nudge');
     expect(store.commits).toEqual([]);
+  });
+});
+
+describe('TurnExecutor: REDIS_MIN_REPLICAS_ACK', () => {
+  const withReplicas = () => setup(undefined, new ReplicaAck(1, 500));
+
+  it("publishes a visitor turn's answer itself, once the replicas have the commit", async () => {
+    const { store, executor, waits, published } = withReplicas();
+    expect(await executor.run(visitor('A-1'))).toMatchObject({ status: 'answered' });
+    expect(store.commits[0].sink).toMatchObject({ kind: 'reply', publishLater: true });
+    expect(waits).toEqual(['store']);
+    expect(published).toEqual([
+      expect.objectContaining({ turnId: 't1', replyTo: 'replies:gw', jobId: 'job-1' }),
+    ]);
+  });
+
+  it('answers all the same when the replicas are slow: the visitor keeps the window', async () => {
+    const { executor, published, replicasAck } = withReplicas();
+    replicasAck(0);
+    expect(await executor.run(visitor('A-1'))).toMatchObject({ status: 'answered' });
+    expect(published).toHaveLength(1);
+  });
+
+  it('waits on the connection that armed timers, the last to write', async () => {
+    const { store, executor, waits } = withReplicas();
+    store.committed = { ...store.committed, arm: [{ agentId: 'shop', name: 'nudge', dueAt: 1 }] };
+    await executor.run(event());
+    expect(waits).toEqual(['queue']);
+  });
+
+  it('fails a proactive job whose commit the replicas lack, so that it runs again', async () => {
+    const { executor, replicasAck } = withReplicas();
+    replicasAck(0);
+    await expect(executor.run(event())).rejects.toThrow(/0 of 1 replica/);
+  });
+
+  it('sends no WAIT and publishes nothing itself when off', async () => {
+    const { store, executor, waits, published } = setup();
+    await executor.run(visitor('A-1'));
+    await executor.run(event());
+    expect(store.commits[0].sink).not.toHaveProperty('publishLater');
+    expect(waits).toEqual([]);
+    expect(published).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentCache, LoadedAgent } from '@app/catalog';
 import { SharedEnv } from '@app/config';
 import { StepMetrics } from '@app/metrics';
+import { ReplicaAck, ReplicasBehindError } from '@app/redis';
 import {
   armedValue,
   checkTimer,
@@ -106,6 +107,7 @@ export class TurnExecutor {
     private readonly env: SharedEnv,
     private readonly io: ScenarioIo,
     private readonly steps: StepMetrics,
+    @Optional() private readonly replicas: ReplicaAck = new ReplicaAck(0, 0),
   ) {}
 
   run(task: VisitorTask): Promise<TurnJobResult>;
@@ -186,27 +188,65 @@ export class TurnExecutor {
       // A timer belongs to a turn that happened: the commit applies it, or nothing.
       timers: timerOps(task, task.agentId, run.effects, Date.now(), fired?.name),
     });
+    // Jobs the commit leaves to add; `queued` when one was, on the scheduler's connection.
+    let queued = false;
     if (committed.status === 'ok' && committed.arm.length > 0) {
-      await this.scheduler
-        .arm(task, committed.arm)
-        .catch((error: Error) =>
-          this.logger.error({ ...context(task), err: error.message }, 'Could not arm timers'),
-        );
+      queued = await this.scheduler.arm(task, committed.arm).then(
+        () => true,
+        (error: Error) => {
+          this.logger.error({ ...context(task), err: error.message }, 'Could not arm timers');
+          return false;
+        },
+      );
     }
     if (committed.status === 'ok' && run.later) {
       // Lost here, the branch is given up once its request's time is over (LATER_GRACE_MS).
-      await this.scheduler
-        .finishLater(task, run.later)
-        .catch((error: Error) =>
-          this.logger.error(
-            { ...context(task), err: error.message },
-            'Could not queue the rest of the branch',
-          ),
-        );
+      const later = run.later;
+      queued =
+        (await this.scheduler.finishLater(task, later).then(
+          () => true,
+          (error: Error) => {
+            this.logger.error(
+              { ...context(task), err: error.message },
+              'Could not queue the rest of the branch',
+            );
+            return false;
+          },
+        )) || queued;
+    }
+    if (committed.status === 'ok' && this.replicas.enabled) {
+      await this.replicated(task, queued);
     }
     return task.kind === 'visitor'
       ? this.answered(task, run, committed, pickedAt, startedAt)
       : this.buffered(task, run, committed);
+  }
+
+  /**
+   * With REDIS_MIN_REPLICAS_ACK, what a turn committed counts only once the replicas have it
+   * (WAIT on the connection of its last write). A proactive job fails otherwise, and runs again:
+   * its commit is written again on whichever master has lost it. A visitor turn's answer is
+   * published only then: a master that dies first takes with it an answer nobody saw, and the
+   * gateway answers at its budget with what the new master holds (a hand-off, unless the turn
+   * reached it). Replicas merely slow (the wait times out) do not cost the visitor the answer:
+   * it goes out all the same, with a warning.
+   */
+  private async replicated(task: TurnTask, queued: boolean): Promise<void> {
+    const writer = queued ? await this.scheduler.connection() : this.store.client;
+    if (task.kind !== 'visitor') {
+      await this.replicas.confirm(writer);
+      return;
+    }
+    try {
+      await this.replicas.confirm(writer);
+    } catch (error) {
+      if (!(error instanceof ReplicasBehindError)) throw error;
+      this.logger.warn(
+        { ...context(task), err: error.message },
+        'Answering before the replicas have the turn',
+      );
+    }
+    await this.store.publish(task);
   }
 
   /** How long the turn may hold its chat; none for a visitor turn past its deadline. */
@@ -266,7 +306,14 @@ export class TurnExecutor {
 
   private sink(task: TurnTask, handoff: Handoff | null): CommitSink {
     if (task.kind === 'visitor') {
-      return { kind: 'reply', handoff, replyTo: task.replyTo, jobId: task.jobId };
+      const { replyTo, jobId } = task;
+      return {
+        kind: 'reply',
+        handoff,
+        replyTo,
+        jobId,
+        ...(this.replicas.enabled && { publishLater: true }),
+      };
     }
     return { kind: 'outbox', outboxMax: this.env.OUTBOX_MAX };
   }

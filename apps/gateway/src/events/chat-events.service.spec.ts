@@ -6,6 +6,7 @@ import {
   ProactiveJobData,
   proactiveJobOptions,
 } from '@app/conversation';
+import { ReplicaAck } from '@app/redis';
 import type { ChannelRegistry } from '../channels/channel-registry.service';
 import { refusal } from '../http/spec-helpers';
 import { ChatEventsService } from './chat-events.service';
@@ -48,6 +49,17 @@ class FakeConversations {
 /** Like BullMQ: adding a job id that is already there keeps the first job. */
 class FakeQueue {
   readonly jobs = new Map<string, { name: string; data: ProactiveJobData; opts: JobsOptions }>();
+  /** Replicas the queue's connection's WAIT answers, and the WAITs it was sent. */
+  acked = 1;
+  readonly waits: [number, number][] = [];
+  readonly backend = {
+    client: Promise.resolve({
+      wait: (n: number, ms: number) => {
+        this.waits.push([n, ms]);
+        return Promise.resolve(this.acked);
+      },
+    }),
+  };
 
   add(name: string, data: ProactiveJobData, opts: JobsOptions) {
     if (!this.jobs.has(opts.jobId!)) this.jobs.set(opts.jobId!, { name, data, opts });
@@ -161,5 +173,38 @@ describe('ChatEventsService', () => {
     expect(queue.jobs.size).toBe(0);
     await events.enqueue('shop', 'c1', { name: 'shipped' }, 'a'.repeat(128));
     expect(queue.jobs.size).toBe(1);
+  });
+
+  describe('with REDIS_MIN_REPLICAS_ACK', () => {
+    const withReplicas = () =>
+      new ChatEventsService(
+        registry as unknown as ChannelRegistry,
+        agents as unknown as AgentCache,
+        conversations as unknown as ConversationStore,
+        queue as unknown as Queue<ProactiveJobData>,
+        new ReplicaAck(1, 250),
+      );
+
+    it('accepts once the replicas have the job, waiting on the connection that added it', async () => {
+      expect(await withReplicas().enqueue('shop', 'c1', { name: 'shipped' }, 'k1')).toEqual({
+        id: eventJobId('shop', 'c1', 'k1'),
+      });
+      expect(queue.waits).toEqual([[1, 250]]);
+    });
+
+    it('answers 503 when they do not have it in time, for a retry with the same key', async () => {
+      queue.acked = 0;
+      expect(
+        await refusal(withReplicas().enqueue('shop', 'c1', { name: 'shipped' }, 'k1')),
+      ).toEqual([
+        503,
+        'The request was not replicated in time; retry it with the same Idempotency-Key',
+      ]);
+    });
+
+    it('sends no WAIT when off', async () => {
+      await events.enqueue('shop', 'c1', { name: 'shipped' }, 'k1');
+      expect(queue.waits).toEqual([]);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException, Optional } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AgentCache } from '@app/catalog';
 import {
@@ -10,8 +11,10 @@ import {
   ProactiveJobData,
   proactiveJobOptions,
 } from '@app/conversation';
+import { ReplicaAck, ReplicasBehindError } from '@app/redis';
 import { ChannelRegistry } from '../channels/channel-registry.service';
 import { idRefusal } from '../http/id-pipes';
+import { RetryLaterException } from '../http/retry-later.exception';
 import type { ChatEventDto } from './chat-event.dto';
 import { eventVariables } from './event-data';
 
@@ -26,6 +29,7 @@ export class ChatEventsService {
     private readonly agents: AgentCache,
     private readonly conversations: ConversationStore,
     @InjectQueue(PROACTIVE_QUEUE) private readonly queue: Queue<ProactiveJobData>,
+    @Optional() private readonly replicas: ReplicaAck = new ReplicaAck(0, 0),
   ) {}
 
   /** Queues the event's branch for the chat; the id is its job's, the same for the same key. */
@@ -65,6 +69,26 @@ export class ChatEventsService {
     };
     // A retry with the same key finds the job already there (kept a day) and adds nothing.
     await this.queue.add('event', job, { ...proactiveJobOptions('event'), jobId: id });
+    await this.replicated();
     return { id };
+  }
+
+  /**
+   * With REDIS_MIN_REPLICAS_ACK, a request is accepted only once its job is on that many
+   * replicas; otherwise the answer is 503, and the caller's retry with the same
+   * Idempotency-Key adds the job where it is missing and nothing where it is not.
+   */
+  private async replicated(): Promise<void> {
+    if (!this.replicas.enabled) return;
+    try {
+      await this.replicas.confirm((await this.queue.backend.client) as unknown as Redis);
+    } catch (error) {
+      if (!(error instanceof ReplicasBehindError)) throw error;
+      throw new RetryLaterException(
+        503,
+        'The request was not replicated in time; retry it with the same Idempotency-Key',
+        1,
+      );
+    }
   }
 }

@@ -71,7 +71,14 @@ export interface HandoffRecord extends Handoff {
  * that waits on its job; a timer's or an incoming request's are buffered in the chat's outbox.
  */
 export type CommitSink =
-  | { kind: 'reply'; handoff: Handoff | null; replyTo: string; jobId: string }
+  | {
+      kind: 'reply';
+      handoff: Handoff | null;
+      replyTo: string;
+      jobId: string;
+      /** The commit publishes nothing: the worker calls publish() once replicas have it. */
+      publishLater?: boolean;
+    }
   | { kind: 'outbox'; outboxMax: number };
 
 export interface TurnCommit extends TurnRef {
@@ -110,11 +117,14 @@ export interface CommitResult {
 export class ConversationStore {
   private readonly redis: TurnScriptClient;
   readonly transcripts: Transcripts;
+  /** The connection the store writes on: what a wait for replicas after a commit is sent on. */
+  readonly client: Redis;
 
   constructor(
     redis: Redis,
     private readonly options: ConversationStoreOptions,
   ) {
+    this.client = redis;
     this.redis = defineTurnScripts(redis);
     this.transcripts = new Transcripts(redis, {
       keyPrefix: options.keyPrefix,
@@ -280,7 +290,7 @@ export class ConversationStore {
       reply?.handoff ? JSON.stringify(reply.handoff) : '',
       this.outcomeTtlMs(sink),
       this.options.conversationTtlSec,
-      reply?.replyTo ?? '',
+      reply && !reply.publishLater ? reply.replyTo : '',
       reply?.jobId ?? '',
       sink.kind === 'outbox' ? sink.outboxMax : 0,
       ...this.transcripts.scriptArgs(entry),
@@ -309,6 +319,15 @@ export class ConversationStore {
     return sink.kind === 'outbox'
       ? this.options.conversationTtlSec * 1000
       : this.options.outcomeTtlMs;
+  }
+
+  /**
+   * Publishes a committed visitor turn's outcome to the gateway waiting on `jobId`, for a
+   * commit made with `publishLater`. False when the outcome is no longer there.
+   */
+  async publish(turn: TurnRef & { replyTo: string; jobId: string }): Promise<boolean> {
+    const k = this.keys(turn);
+    return (await this.redis.wg_publish(k.outcome(turn.turnId), turn.replyTo, turn.jobId)) === 1;
   }
 
   /**

@@ -5,6 +5,7 @@ import commit from './lua/commit-6.lua';
 import fire from './lua/fire-1.lua';
 import join from './lua/join-2.lua';
 import postpone from './lua/postpone-3.lua';
+import publish from './lua/publish-1.lua';
 import settle from './lua/settle-3.lua';
 import applyTimers from './lua/includes/apply-timers.lua';
 import json from './lua/includes/json.lua';
@@ -51,6 +52,7 @@ export const TURN_SCRIPTS = {
   fire: script('fire', 1, fire),
   join: script('join', 2, join),
   postpone: script('postpone', 3, postpone),
+  publish: script('publish', 1, publish),
   settle: script('settle', 3, settle),
 } as const;
 

@@ -25,7 +25,8 @@
     ARGV[6]  outcomeTtlMs     how long the outcome is kept; a proactive turn's, as long as the
                               conversation, so that its job running again finds it done
     ARGV[7]  chatTtlSec
-    ARGV[8]  replyChannel     reply sink: the gateway's Pub/Sub channel
+    ARGV[8]  replyChannel     reply sink: the gateway's Pub/Sub channel; '' publishes nothing
+                              (the worker publishes once replicas have the commit)
     ARGV[9]  jobId            reply sink: the job the gateway waits on
     ARGV[10] outboxMax        outbox sink: messages kept in the outbox
     ARGV[11] transcriptEntry  JSON, '' for none; gets `delivered` (reply) or `dropped` (outbox)
@@ -103,5 +104,7 @@ else
   if entry ~= '' then entry = json_with_field(entry, 'dropped', tostring(dropped)) end
 end
 record_transcript(transcriptKey, entry, retentionSec, maxEntries)
-if sink == 'reply' then redis.call('PUBLISH', replyChannel, jobId .. '\n' .. outcome) end
+if sink == 'reply' and replyChannel ~= '' then
+  redis.call('PUBLISH', replyChannel, jobId .. '\n' .. outcome)
+end
 return {'ok', #delivered, dropped, unpack(apply_timers(chatKey, timerOps, nowMs))}
