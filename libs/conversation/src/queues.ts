@@ -1,6 +1,7 @@
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import type { ChatRef } from './conversation-keys';
 import type { DueTimer } from './timers';
+import type { ProactiveJobData } from './turn-contracts';
 
 // The two BullMQ queues of the product, with the options of their jobs and the ids those jobs
 // get. Every producer reads them from here, so that a job's retries and retention are decided
@@ -83,4 +84,25 @@ export function timerJobId({ channelId, chatId }: ChatRef, timer: DueTimer): str
 /** The job that finishes a branch after a `then: later` step; `id` marks the conversation. */
 export function laterJobId({ channelId, chatId }: ChatRef, id: string): string {
   return jobIdOf('later', channelId, chatId, id);
+}
+
+/**
+ * Adds the job that fires `timer` at its due time (at once when that has passed) and answers
+ * its id. The caller has recorded the job as the one armed for the timer (see timers.ts).
+ */
+export async function addTimerJob(
+  queue: Queue<ProactiveJobData>,
+  { channelId, chatId }: ChatRef,
+  timer: DueTimer,
+): Promise<string> {
+  const chat = { channelId, chatId };
+  const jobId = timerJobId(chat, timer);
+  const { agentId, name, dueAt } = timer;
+  const data: ProactiveJobData = { v: 1, kind: 'timer', ...chat, agentId, name };
+  await queue.add('timer', data, {
+    ...proactiveJobOptions('timer'),
+    jobId,
+    delay: Math.max(0, dueAt - Date.now()),
+  });
+  return jobId;
 }

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  addTimerJob,
   ChatRef,
   DueTimer,
   laterJobId,
@@ -10,7 +11,6 @@ import {
   PROACTIVE_QUEUE,
   ProactiveJobData,
   proactiveJobOptions,
-  timerJobId,
 } from '@app/conversation';
 
 /**
@@ -53,16 +53,9 @@ export class ProactiveScheduler {
     this.logger.debug({ channelId, chatId, jobId }, 'Rest of the branch queued');
   }
 
-  private async armOne({ channelId, chatId }: ChatRef, timer: DueTimer): Promise<void> {
-    const chat = { channelId, chatId };
-    const jobId = timerJobId(chat, timer);
-    const { agentId, name, dueAt } = timer;
-    const data: ProactiveJobData = { v: 1, kind: 'timer', ...chat, agentId, name };
-    await this.queue.add('timer', data, {
-      ...proactiveJobOptions('timer'),
-      jobId,
-      delay: Math.max(0, dueAt - Date.now()),
-    });
-    this.logger.debug({ ...chat, jobId, dueAt }, 'Timer armed');
+  private async armOne(chat: ChatRef, timer: DueTimer): Promise<void> {
+    const jobId = await addTimerJob(this.queue, chat, timer);
+    const { channelId, chatId } = chat;
+    this.logger.debug({ channelId, chatId, jobId, dueAt: timer.dueAt }, 'Timer armed');
   }
 }

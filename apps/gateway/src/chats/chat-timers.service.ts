@@ -3,10 +3,10 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { CatalogStore } from '@app/catalog';
 import {
+  addTimerJob,
   ConversationStore,
   PROACTIVE_QUEUE,
   ProactiveJobData,
-  proactiveJobOptions,
   timerJobId,
 } from '@app/conversation';
 
@@ -37,8 +37,6 @@ export class ChatTimersService {
     if (!(await this.conversations.fireNow(chat, { agentId, name }, jobId, now))) {
       throw new NotFoundException(`No timer "${name}" is running in chat "${chatId}"`);
     }
-    const data: ProactiveJobData = { v: 1, kind: 'timer', ...chat, agentId, name };
-    await this.queue.add('timer', data, { ...proactiveJobOptions('timer'), jobId });
-    return { id: jobId };
+    return { id: await addTimerJob(this.queue, chat, { agentId, name, dueAt: now }) };
   }
 }
