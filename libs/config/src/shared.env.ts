@@ -1,23 +1,50 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { Secret } from './validate-env';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+
+/** A URL the Redis clients can connect to: parsed the way they parse it, at start. */
+function IsRedisUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isRedisUrl',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string' || !/^rediss?:\/\//.test(value)) return false;
+        try {
+          const url = new URL(value);
+          return url.pathname.length <= 1 || /^\/\d+$/.test(url.pathname);
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'must be a redis:// or rediss:// URL (redis://[user:password@]host[:port][/db])',
+    },
+  });
+}
 
 /** Variables every process of the product reads. */
 export class SharedEnv {
-  @IsIn(['development', 'production', 'test'])
+  @IsIn(NODE_ENVS)
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })
+  // A password in the URL must not reach a validation message.
+  @IsRedisUrl()
+  @Secret()
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   /** Prefix of every key this product writes, so several installations can share one Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1-32 letters, digits, _ or -' })
   KEY_PREFIX: string = 'wg';
 
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsIn(LOG_LEVELS)
   LOG_LEVEL: string = 'info';
 
   /** `json` for machines; `pretty` for a person at a terminal. Defaults by NODE_ENV. */
   @IsString()
-  @IsIn(['json', 'pretty', 'auto'])
+  @IsIn(LOG_FORMATS)
   LOG_FORMAT: 'json' | 'pretty' | 'auto' = 'auto';
 
   /** How long an idle conversation is kept. */

@@ -2,3 +2,8 @@ export * from './redact';
 export * from './logger.module';
 export * from './throttled';
 export * from './mask-secrets';
+export * from './process-logger';
+export * from './repeat-limiter';
+export * from './console-to-log';
+export * from './routine-requests';
+export * from './start-up';
