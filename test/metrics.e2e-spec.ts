@@ -1,3 +1,5 @@
+import { DEPRECATED_METRIC_NAMES } from '@app/metrics';
+import { version as VERSION } from '../package.json';
 import { COUNTING_AGENT } from './support/agents';
 import { Scrape } from './support/prometheus';
 import { StackProcess, TestStack } from './support/test-stack';
@@ -48,19 +50,43 @@ describe('metrics and worker probes', () => {
       'webim_answers_total counter',
       'webim_breaker_state gauge',
       'webim_breaker_transitions_total counter',
-      'bullmq_queue_jobs gauge',
-      'bullmq_queue_paused gauge',
+      'webim_queue_jobs gauge',
+      'webim_queue_paused gauge',
       'webim_workers_alive gauge',
     ]) {
       expect(text).toContain(`# TYPE ${family}\n`);
     }
     const scrape = new Scrape(text);
     expect(scrape.value('webim_workers_alive')).toBe(1);
-    expect(scrape.has('bullmq_queue_jobs')).toBe(true);
-    expect(scrape.value('bullmq_queue_paused', { queue: 'webim-turns' })).toBe(0);
-    expect(scrape.value('bullmq_queue_jobs', { queue: 'webim-proactive', state: 'failed' })).toBe(
-      0,
+    expect(scrape.has('webim_queue_jobs')).toBe(true);
+    expect(scrape.value('webim_queue_paused', { queue: 'webim-turns' })).toBe(0);
+    expect(scrape.value('webim_queue_jobs', { queue: 'webim-proactive', state: 'failed' })).toBe(0);
+  });
+
+  it('both: webim_build_info names the version and the Node.js version', async () => {
+    for (const url of [stack.baseUrl, worker.baseUrl]) {
+      const scrape = await Scrape.of(url);
+      expect(scrape.value('webim_build_info', { version: VERSION, node: process.version })).toBe(1);
+    }
+  });
+
+  it('both: the deprecated bullmq_ names carry the same values as the webim_ ones', async () => {
+    // A turn, so that the worker's job histograms have samples.
+    expect((await webim.newChat('aliases')).body.has_answer).toBe(true);
+    const workerScrape = await workerOnce('the turn timed', (s) =>
+      s.has('webim_job_run_seconds_count'),
     );
+    const samples = (scrape: Scrape, name: string) =>
+      scrape.text
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name}_`))
+        .map((line) => line.slice(name.length));
+    const gatewayScrape = await gateway();
+    for (const [old, name] of Object.entries(DEPRECATED_METRIC_NAMES)) {
+      const scrape = name.startsWith('webim_job_') ? workerScrape : gatewayScrape;
+      expect(samples(scrape, name).length).toBeGreaterThan(0);
+      expect([old, samples(scrape, old)]).toEqual([old, samples(scrape, name)]);
+    }
   });
 
   it('gateway: counts and times an answer and a bot hand-off, by reason', async () => {
@@ -105,10 +131,10 @@ describe('metrics and worker probes', () => {
 
     const turns = { queue: 'webim-turns' };
     const ran = { ...turns, status: 'completed' };
-    expect(after.since(before, 'bullmq_job_wait_seconds_count', turns)).toBeGreaterThan(0);
-    expect(after.since(before, 'bullmq_job_run_seconds_count', ran)).toBeGreaterThan(0);
-    expect(after.value('bullmq_job_run_seconds_bucket', { ...ran, le: '+Inf' })).toBe(
-      after.value('bullmq_job_run_seconds_count', ran),
+    expect(after.since(before, 'webim_job_wait_seconds_count', turns)).toBeGreaterThan(0);
+    expect(after.since(before, 'webim_job_run_seconds_count', ran)).toBeGreaterThan(0);
+    expect(after.value('webim_job_run_seconds_bucket', { ...ran, le: '+Inf' })).toBe(
+      after.value('webim_job_run_seconds_count', ran),
     );
     expect(after.has('process_resident_memory_bytes')).toBe(true);
   });
@@ -177,7 +203,7 @@ describe('metrics and worker probes', () => {
     const started = Date.now();
     const scrape = await gateway();
     expect(Date.now() - started).toBeLessThan(1500);
-    expect(scrape.has('bullmq_queue_jobs')).toBe(false);
+    expect(scrape.has('webim_queue_jobs')).toBe(false);
 
     await stack.redis.restart();
     await readyIs(200);
@@ -215,6 +241,6 @@ describe('metrics and worker probes', () => {
     expect(after.value('webim_breaker_transitions_total', { channel: 'slow', to: 'open' })).toBe(1);
     expect(after.value('webim_breaker_state', { channel: 'demo' })).toBe(0);
     // The turns nobody took wait in the queue.
-    expect(after.value('bullmq_queue_jobs', { queue: 'webim-turns', state: 'waiting' })).toBe(3);
+    expect(after.value('webim_queue_jobs', { queue: 'webim-turns', state: 'waiting' })).toBe(3);
   });
 });

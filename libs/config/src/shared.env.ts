@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { Secret } from './validate-env';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -46,6 +46,11 @@ export class SharedEnv {
   @IsString()
   @IsIn(LOG_FORMATS)
   LOG_FORMAT: 'json' | 'pretty' | 'auto' = 'auto';
+
+  /** The source revision this build is of (a commit id), for `webim_build_info`; unset: unknown. */
+  @IsOptional()
+  @Matches(/^[0-9A-Za-z._-]{1,64}$/, { message: 'must be 1-64 letters, digits, ., _ or -' })
+  BUILD_REVISION?: string;
 
   /** How long an idle conversation is kept. */
   @IsInt()

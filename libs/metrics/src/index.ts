@@ -3,3 +3,5 @@ export * from './metrics.module';
 export * from './gateway-metrics';
 export * from './worker-metrics';
 export * from './scraped-gauges';
+export * from './build-info';
+export * from './deprecated-names';
