@@ -204,11 +204,16 @@ describe('metrics and worker probes', () => {
     const scrape = await gateway();
     expect(Date.now() - started).toBeLessThan(1500);
     expect(scrape.has('webim_queue_jobs')).toBe(false);
+    // ...while the gauge made to say it reads 0, on both.
+    expect(scrape.value('webim_redis_up')).toBe(0);
+    expect((await Scrape.of(worker.baseUrl)).value('webim_redis_up')).toBe(0);
 
     await stack.redis.restart();
     await readyIs(200);
     // The next test needs the gateway's connections back too, not only the worker's.
     await stack.gatewayReady();
+    expect((await gateway()).value('webim_redis_up')).toBe(1);
+    expect((await Scrape.of(worker.baseUrl)).value('webim_redis_up')).toBe(1);
   });
 
   it('gateway: counts timeouts, the breaker opening and its fast hand-offs', async () => {

@@ -3,6 +3,7 @@ import {
   CountableQueue,
   queueJobsGauge,
   queuePausedGauge,
+  redisUpGauge,
   workersAliveGauge,
 } from './scraped-gauges';
 import { sample } from './spec-helpers';
@@ -109,5 +110,20 @@ describe('deprecated names of the gauges read from Redis', () => {
     expect(text).toContain('webim_queue_paused{queue="turns"} 1');
     expect(text).toContain('bullmq_queue_paused{queue="turns"} 1');
     expect(text).toMatch(/# HELP bullmq_queue_jobs Deprecated: the same as webim_queue_jobs/);
+  });
+});
+
+describe('webim_redis_up', () => {
+  it('is 1 while Redis answers PING in time, 0 when it fails or hangs', async () => {
+    const registry = new Registry();
+    let ping: () => Promise<unknown> = async () => 'PONG';
+    redisUpGauge(registry, () => ping(), { timeoutMs: 20 });
+    expect(await sample(registry, 'webim_redis_up')).toBe(1);
+    ping = () => Promise.reject(new Error('Connection is closed.'));
+    expect(await sample(registry, 'webim_redis_up')).toBe(0);
+    ping = () => new Promise(() => undefined);
+    expect(await sample(registry, 'webim_redis_up')).toBe(0);
+    ping = async () => 'PONG';
+    expect(await sample(registry, 'webim_redis_up')).toBe(1);
   });
 });

@@ -144,3 +144,28 @@ export function workersAliveGauge(
     timeoutMs,
   );
 }
+
+/**
+ * `webim_redis_up`: 1 when this process's Redis connection answers PING within the scrape's
+ * reading time, 0 otherwise; read on every scrape. Unlike the gauges above it has a value while
+ * Redis is away: that is what it is for.
+ */
+export function redisUpGauge(
+  registry: Registry,
+  ping: () => Promise<unknown>,
+  { timeoutMs = SCRAPE_TIMEOUT_MS }: Pick<ScrapeOptions, 'timeoutMs'> = {},
+): Gauge<never> {
+  return new Gauge<never>({
+    name: 'webim_redis_up',
+    help: "Whether this process's Redis connection answered PING within 1 s when scraped (1) or not (0).",
+    registers: [registry],
+    async collect() {
+      try {
+        await withTimeout(ping(), timeoutMs);
+        this.set(1);
+      } catch {
+        this.set(0);
+      }
+    },
+  });
+}
