@@ -1,6 +1,7 @@
 import { DEPRECATED_METRIC_NAMES } from '@app/metrics';
 import { version as VERSION } from '../package.json';
 import { COUNTING_AGENT } from './support/agents';
+import { metricNamesIn, shippedQueries } from './support/monitoring-files';
 import { Scrape } from './support/prometheus';
 import { StackProcess, TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
@@ -68,6 +69,29 @@ describe('metrics and worker probes', () => {
       const scrape = await Scrape.of(url);
       expect(scrape.value('webim_build_info', { version: VERSION, node: process.version })).toBe(1);
     }
+  });
+
+  it('both: export every metric the shipped dashboard and alert rules use', async () => {
+    const exported = new Set<string>();
+    for (const url of [stack.baseUrl, worker.baseUrl]) {
+      const text = (await Scrape.of(url)).text;
+      for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+        exported.add(name);
+        const parts =
+          type === 'histogram'
+            ? ['bucket', 'sum', 'count']
+            : type === 'summary'
+              ? ['sum', 'count']
+              : [];
+        for (const part of parts) exported.add(`${name}_${part}`);
+      }
+    }
+    const unknown = shippedQueries().flatMap(({ where, expr }) =>
+      metricNamesIn(expr)
+        .filter((name) => !exported.has(name))
+        .map((name) => `${where}: ${name}`),
+    );
+    expect(unknown).toEqual([]);
   });
 
   it('both: the deprecated bullmq_ names carry the same values as the webim_ ones', async () => {
