@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import pino from 'pino';
-import { routeConsoleTo } from './console-to-log';
+import { routeConsoleTo, routeWarningsTo } from './console-to-log';
 import { RepeatLimiter } from './repeat-limiter';
 
 describe('routeConsoleTo', () => {
@@ -48,6 +49,33 @@ describe('routeConsoleTo', () => {
       ['connect ECONNREFUSED', 4],
       ['connect ECONNREFUSED', 4],
       ['another', undefined],
+    ]);
+  });
+});
+
+describe('routeWarningsTo', () => {
+  it("writes Node's warnings as JSON lines, in place of Node's own printer", () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ base: null }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const proc = new EventEmitter();
+    const nodePrinter = jest.fn();
+    proc.on('warning', nodePrinter);
+    routeWarningsTo(logger, new RepeatLimiter(), proc as unknown as NodeJS.Process);
+    const warning = Object.assign(new Error('old thing'), {
+      name: 'DeprecationWarning',
+      code: 'DEP0999',
+    });
+    proc.emit('warning', warning);
+    proc.emit('warning', warning);
+    expect(nodePrinter).not.toHaveBeenCalled();
+    expect(lines).toMatchObject([
+      {
+        level: 40,
+        context: 'process',
+        warning: 'DeprecationWarning',
+        code: 'DEP0999',
+        msg: 'old thing',
+      },
     ]);
   });
 });

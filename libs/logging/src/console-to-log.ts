@@ -37,3 +37,29 @@ export function routeConsoleTo(logger: PinoLogger, limiter = new RepeatLimiter()
     };
   }
 }
+
+/**
+ * Makes Node's process warnings (a deprecation, a listener leak) lines of `logger` instead of
+ * Node's own `(node:123) Warning: …` text on stderr, rate-limited like the console's.
+ */
+export function routeWarningsTo(
+  logger: PinoLogger,
+  limiter = new RepeatLimiter(),
+  target: Pick<NodeJS.Process, 'on' | 'removeAllListeners'> = process,
+): void {
+  // Node prints warnings from a listener of its own; without it they are only emitted.
+  target.removeAllListeners('warning');
+  target.on('warning', (warning: Error & { code?: string }) => {
+    const { log, suppressed } = limiter.occurred(`warning\n${warning.name}\n${warning.message}`);
+    if (!log) return;
+    logger.warn(
+      {
+        context: 'process',
+        warning: warning.name,
+        ...(warning.code && { code: warning.code }),
+        ...(suppressed > 0 && { suppressed }),
+      },
+      warning.message,
+    );
+  });
+}

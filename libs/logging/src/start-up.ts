@@ -2,7 +2,8 @@ import type { LoggerService } from '@nestjs/common';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { ConfigValidationError, EnvSources, readLogSettings } from '@app/config';
-import { routeConsoleTo } from './console-to-log';
+import { routeConsoleTo, routeWarningsTo } from './console-to-log';
+import { RepeatLimiter } from './repeat-limiter';
 import { prettyLogs, processLogger } from './process-logger';
 
 /** A process's logging from its first line: before Nest, and whatever its settings hold. */
@@ -15,14 +16,18 @@ export interface StartUpLogging {
 /**
  * The logging of a process (`app`: `gateway`, `worker`), set up first thing in main.ts: from
  * the log settings alone, read before the rest is validated, so that a wrong setting is itself
- * reported in the process's format. In JSON, whatever libraries print to the console becomes
- * JSON lines too.
+ * reported in the process's format. In JSON, whatever libraries print to the console, and
+ * Node's warnings, become JSON lines too.
  */
 export function startLogging(app: string, sources?: EnvSources): StartUpLogging {
   const settings = readLogSettings(sources);
   const logger = processLogger(app, settings);
   const json = !prettyLogs(settings);
-  if (json) routeConsoleTo(logger);
+  if (json) {
+    const limiter = new RepeatLimiter();
+    routeConsoleTo(logger, limiter);
+    routeWarningsTo(logger, limiter);
+  }
   return { logger, json };
 }
 
