@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { loadGatewayEnv } from '@app/config';
-import { exitOnStartFailure, startLogging } from '@app/logging';
+import { exitOnStartFailure, startLogging } from '@app/logging/start-up';
 import { createGatewayApp } from '../../gateway/src';
 import { InProcessTurns } from './in-process-turns';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadGatewayEnv } from '@app/config';
-import { exitOnStartFailure, startLogging } from '@app/logging';
+import { exitOnStartFailure, startLogging } from '@app/logging/start-up';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
 import { createGatewayApp } from './gateway-app';

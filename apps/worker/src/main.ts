@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadEnv, WorkerEnv } from '@app/config';
-import { exitOnStartFailure, nestLogger, startLogging } from '@app/logging';
+import { nestLogger } from '@app/logging';
+import { exitOnStartFailure, startLogging } from '@app/logging/start-up';
 import { WorkerModule } from './worker.module';
 
 const logging = startLogging('worker');

@@ -6,4 +6,4 @@ export * from './process-logger';
 export * from './repeat-limiter';
 export * from './console-to-log';
 export * from './routine-requests';
-export * from './start-up';
+export * from './nest-logger';

@@ -1,10 +1,12 @@
-import type { LoggerService } from '@nestjs/common';
-import { Logger, PinoLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { ConfigValidationError, EnvSources, readLogSettings } from '@app/config';
 import { routeConsoleTo, routeWarningsTo } from './console-to-log';
 import { RepeatLimiter } from './repeat-limiter';
 import { prettyLogs, processLogger } from './process-logger';
+
+// Imported by main.ts files as `@app/logging/start-up`, not through the library's index: it
+// depends on @app/config's values, which depend (through the env classes) on libraries that
+// log, so the index re-exporting it would close an import cycle.
 
 /** A process's logging from its first line: before Nest, and whatever its settings hold. */
 export interface StartUpLogging {
@@ -29,35 +31,6 @@ export function startLogging(app: string, sources?: EnvSources): StartUpLogging 
     routeWarningsTo(logger, limiter);
   }
   return { logger, json };
-}
-
-/**
- * Nest's own start-up chatter: a line per module initialised and per route mapped (a few KB at
- * every start), useful when debugging the app's wiring only.
- */
-const START_UP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
-
-/** nestjs-pino's logger, with Nest's start-up chatter at `debug`. */
-class ProcessNestLogger extends Logger {
-  override log(message: unknown, ...optionalParams: unknown[]): void {
-    const context = optionalParams.at(-1);
-    if (typeof context === 'string' && START_UP_CONTEXTS.has(context)) {
-      super.debug(message, ...optionalParams);
-    } else {
-      super.log(message, ...optionalParams);
-    }
-  }
-}
-
-/**
- * Nest's logger for NestFactory, over the process's logger, so that what Nest logs while it
- * builds the app, and the error that stops a build, are lines of the same shape as the rest.
- * It stays the app's logger: request-scoped lines get their request's fields as with
- * nestjs-pino's own (both read the request's logger from the same store).
- */
-export function nestLogger(logger: Pino): LoggerService {
-  const params = { pinoHttp: { logger } };
-  return new ProcessNestLogger(new PinoLogger(params), params);
 }
 
 /**

@@ -17,8 +17,9 @@ export class MetricsModule {
       providers: [
         {
           provide: Registry,
-          inject: [SharedEnv],
-          useFactory: (env: SharedEnv) => createMetricsRegistry(currentBuild(env.BUILD_REVISION)),
+          // Optional: a module under test may have no settings (then no revision is known).
+          inject: [{ token: SharedEnv, optional: true }],
+          useFactory: (env?: SharedEnv) => createMetricsRegistry(currentBuild(env?.BUILD_REVISION)),
         },
         ...metrics,
       ],
