@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { loadGatewayEnv } from '@app/config';
-import { exitOnStartFailure, startLogging } from '@app/logging/start-up';
+import { loadGatewayEnv, readLogSettings } from '@app/config';
+import { exitOnStartFailure, startLogging } from '@app/logging';
 import { createGatewayApp } from '../../gateway/src';
 import { InProcessTurns } from './in-process-turns';
 
@@ -13,7 +13,7 @@ import { InProcessTurns } from './in-process-turns';
 // metrics, logging) is the gateway's own application, with its TurnDispatcher replaced.
 // (The product itself without BullMQ is the gateway with TURN_DRIVER=in-process.)
 
-const logging = startLogging('gateway');
+const logging = startLogging('gateway', readLogSettings());
 
 async function bootstrap(): Promise<void> {
   const { env } = loadGatewayEnv();

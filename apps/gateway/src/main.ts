@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { loadGatewayEnv } from '@app/config';
-import { exitOnStartFailure, startLogging } from '@app/logging/start-up';
+import { loadGatewayEnv, readLogSettings } from '@app/config';
+import { exitOnStartFailure, startLogging } from '@app/logging';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
 import { createGatewayApp } from './gateway-app';
@@ -9,7 +9,7 @@ import { closeGracefully } from './http/graceful-shutdown';
 /** Beyond the reply budget: settling the last turns, closing queues and connections. */
 const SHUTDOWN_SLACK_MS = 5000;
 
-const logging = startLogging('gateway');
+const logging = startLogging('gateway', readLogSettings());
 
 async function bootstrap(): Promise<void> {
   const { env, adminTokenGenerated } = loadGatewayEnv(); // throws ConfigValidationError

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { loadEnv, WorkerEnv } from '@app/config';
-import { nestLogger } from '@app/logging';
-import { exitOnStartFailure, startLogging } from '@app/logging/start-up';
+import { loadEnv, readLogSettings, WorkerEnv } from '@app/config';
+import { exitOnStartFailure, nestLogger, startLogging } from '@app/logging';
 import { WorkerModule } from './worker.module';
 
-const logging = startLogging('worker');
+const logging = startLogging('worker', readLogSettings());
 
 /** The script engine needs no HTTP server: an application context runs its queue workers. */
 async function bootstrap(): Promise<void> {

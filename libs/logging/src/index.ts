@@ -7,3 +7,4 @@ export * from './repeat-limiter';
 export * from './console-to-log';
 export * from './routine-requests';
 export * from './nest-logger';
+export * from './start-up';

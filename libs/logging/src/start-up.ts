@@ -1,12 +1,10 @@
 import type { Logger as Pino } from 'pino';
-import { ConfigValidationError, EnvSources, readLogSettings } from '@app/config';
+// Types only: @app/config's env classes import libraries that log, so a value imported from it
+// here would close an import cycle.
+import type { ConfigValidationError, LogSettings } from '@app/config';
 import { routeConsoleTo, routeWarningsTo } from './console-to-log';
 import { RepeatLimiter } from './repeat-limiter';
 import { prettyLogs, processLogger } from './process-logger';
-
-// Imported by main.ts files as `@app/logging/start-up`, not through the library's index: it
-// depends on @app/config's values, which depend (through the env classes) on libraries that
-// log, so the index re-exporting it would close an import cycle.
 
 /** A process's logging from its first line: before Nest, and whatever its settings hold. */
 export interface StartUpLogging {
@@ -17,12 +15,11 @@ export interface StartUpLogging {
 
 /**
  * The logging of a process (`app`: `gateway`, `worker`), set up first thing in main.ts: from
- * the log settings alone, read before the rest is validated, so that a wrong setting is itself
- * reported in the process's format. In JSON, whatever libraries print to the console, and
- * Node's warnings, become JSON lines too.
+ * the log settings alone (@app/config's readLogSettings), read before the rest is validated,
+ * so that a wrong setting is itself reported in the process's format. In JSON, whatever
+ * libraries print to the console, and Node's warnings, become JSON lines too.
  */
-export function startLogging(app: string, sources?: EnvSources): StartUpLogging {
-  const settings = readLogSettings(sources);
+export function startLogging(app: string, settings: LogSettings): StartUpLogging {
   const logger = processLogger(app, settings);
   const json = !prettyLogs(settings);
   if (json) {
@@ -39,7 +36,7 @@ export function startLogging(app: string, sources?: EnvSources): StartUpLogging 
  */
 export function exitOnStartFailure({ logger, json }: StartUpLogging, what: string) {
   return (error: unknown): never => {
-    if (error instanceof ConfigValidationError) {
+    if (isConfigError(error)) {
       if (json) {
         logger.error(
           { problems: error.problems },
@@ -55,4 +52,12 @@ export function exitOnStartFailure({ logger, json }: StartUpLogging, what: strin
     }
     process.exit(1);
   };
+}
+
+function isConfigError(error: unknown): error is ConfigValidationError {
+  return (
+    error instanceof Error &&
+    error.name === 'ConfigValidationError' &&
+    Array.isArray((error as Partial<ConfigValidationError>).problems)
+  );
 }
