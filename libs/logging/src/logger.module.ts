@@ -1,6 +1,6 @@
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { SharedEnv } from '@app/config';
 import { isRoutineRequest } from './routine-requests';
 import { processLogger } from './process-logger';
@@ -23,13 +23,10 @@ export class AppLoggerModule {
           useFactory: (env: T) => ({
             pinoHttp: {
               logger: processLogger(app, env),
-              customLogLevel: (req: IncomingMessage, res: ServerResponse, err?: Error) => {
-                if (err || res.statusCode >= 500) {
-                  // A probe failing because Redis is away is what /health/ready is for.
-                  return isRoutineRequest(req.url) && res.statusCode === 503 ? 'debug' : 'error';
-                }
-                return isRoutineRequest(req.url) ? 'debug' : 'info';
-              },
+              // Errors too at `info`, as pino-http does by default: the error's own line (the
+              // exception filter's) says what went wrong, at the level it deserves.
+              customLogLevel: (req: IncomingMessage) =>
+                isRoutineRequest(req.url) ? 'debug' : 'info',
               serializers: {
                 req: (req: { id?: unknown; method?: string; url?: string }) => ({
                   id: req.id,
