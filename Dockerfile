@@ -32,6 +32,10 @@ RUN npm run build
 
 FROM node
 ENV NODE_ENV=production
+# The source revision, for the webim_build_info metric:
+#   docker build --build-arg BUILD_REVISION=$(git rev-parse --short HEAD) .
+ARG BUILD_REVISION=
+ENV BUILD_REVISION=${BUILD_REVISION}
 WORKDIR /app
 # Owned by root and read-only to the app user: the running process cannot change its own code.
 COPY package.json ./

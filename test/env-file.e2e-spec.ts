@@ -165,12 +165,15 @@ describe('an invalid setting in .env', () => {
   const directories: string[] = [];
   afterAll(() => directories.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  /** Starts an app from dist/ that must refuse its configuration; resolves with what it printed. */
+  /**
+   * Starts an app from dist/ that must refuse its configuration; resolves with what it printed:
+   * one JSON line (LOG_FORMAT=json), without its time, and nothing on stderr.
+   */
   async function refusedStart(
     app: 'gateway' | 'worker',
     cwd: string,
     env: Record<string, string>,
-  ): Promise<string> {
+  ): Promise<Record<string, unknown>> {
     const run = promisify(execFile)(process.execPath, [join(dist, app, 'main.js')], {
       cwd,
       env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_FORMAT: 'json', ...env },
@@ -180,9 +183,14 @@ describe('an invalid setting in .env', () => {
         throw new Error(`${app} started`);
       },
       (error: unknown) => error,
-    )) as { code: number; stderr: string };
+    )) as { code: number; stdout: string; stderr: string };
     expect(failure.code).toBe(1);
-    return failure.stderr;
+    expect(failure.stderr).toBe('');
+    const lines = failure.stdout.split('\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(1);
+    const { time, ...line } = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(time).toEqual(expect.any(Number));
+    return line;
   }
 
   function directoryWith(dotEnv?: Record<string, string>): string {
@@ -199,22 +207,28 @@ describe('an invalid setting in .env', () => {
     [
       'gateway',
       { REPLY_BUDGET_MS: '4950', ADMIN_TOKEN: 'too-short' },
-      'Invalid configuration:\n' +
-        '  - ADMIN_TOKEN: must be at least 16 characters (got "<redacted>")\n' +
-        `  - REPLY_BUDGET_MS: must be below Webim's 5000 ms window minus 100 ms (got "4950")\n`,
+      [
+        'ADMIN_TOKEN: must be at least 16 characters (got "<redacted>")',
+        `REPLY_BUDGET_MS: must be below Webim's 5000 ms window minus 100 ms (got "4950")`,
+      ],
     ],
     [
       'worker',
       { WORKER_LOCK_MS: '100' },
-      'Invalid configuration:\n  - WORKER_LOCK_MS: must not be less than 500 (got "100")\n',
+      ['WORKER_LOCK_MS: must not be less than 500 (got "100")'],
     ],
   ] as const)(
     'stops the %s with the message the same value in the environment gives',
-    async (app, bad, message) => {
+    async (app, bad, problems) => {
       const fromFile = await refusedStart(app, directoryWith(bad), {});
       const fromEnvironment = await refusedStart(app, directoryWith(), bad);
-      expect(fromFile).toBe(message);
-      expect(fromEnvironment).toBe(message);
+      expect(fromFile).toEqual({
+        level: 50,
+        app,
+        problems,
+        msg: `Invalid configuration: ${problems.join('; ')}`,
+      });
+      expect(fromEnvironment).toEqual(fromFile);
     },
   );
 });

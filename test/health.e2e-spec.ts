@@ -40,7 +40,7 @@ describe('health', () => {
 
   it('is not ready while a queue is paused, naming it, and the gauge shows it', async () => {
     const paused = async () =>
-      (await Scrape.of(stack.baseUrl)).value('bullmq_queue_paused', { queue: 'webim-turns' });
+      (await Scrape.of(stack.baseUrl)).value('webim_queue_paused', { queue: 'webim-turns' });
     const { queue } = await stack.bull('webim-turns');
     expect(await paused()).toBe(0);
     // As anything that can reach Redis could: Bull Board no longer offers it.
@@ -59,7 +59,7 @@ describe('health', () => {
       expect(JSON.stringify(notReady.body)).toMatch(/"message":"[^"]*webim-turns/);
       expect(await paused()).toBe(1);
       expect(
-        (await Scrape.of(stack.baseUrl)).value('bullmq_queue_paused', { queue: 'webim-proactive' }),
+        (await Scrape.of(stack.baseUrl)).value('webim_queue_paused', { queue: 'webim-proactive' }),
       ).toBe(0);
     } finally {
       await queue.resume();

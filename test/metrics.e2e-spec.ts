@@ -1,4 +1,7 @@
+import { DEPRECATED_METRIC_NAMES } from '@app/metrics';
+import { version as VERSION } from '../package.json';
 import { COUNTING_AGENT } from './support/agents';
+import { metricNamesIn, shippedQueries } from './support/monitoring-files';
 import { Scrape } from './support/prometheus';
 import { StackProcess, TestStack } from './support/test-stack';
 import { waitFor } from './support/wait-for';
@@ -48,19 +51,66 @@ describe('metrics and worker probes', () => {
       'webim_answers_total counter',
       'webim_breaker_state gauge',
       'webim_breaker_transitions_total counter',
-      'bullmq_queue_jobs gauge',
-      'bullmq_queue_paused gauge',
+      'webim_queue_jobs gauge',
+      'webim_queue_paused gauge',
       'webim_workers_alive gauge',
     ]) {
       expect(text).toContain(`# TYPE ${family}\n`);
     }
     const scrape = new Scrape(text);
     expect(scrape.value('webim_workers_alive')).toBe(1);
-    expect(scrape.has('bullmq_queue_jobs')).toBe(true);
-    expect(scrape.value('bullmq_queue_paused', { queue: 'webim-turns' })).toBe(0);
-    expect(scrape.value('bullmq_queue_jobs', { queue: 'webim-proactive', state: 'failed' })).toBe(
-      0,
+    expect(scrape.has('webim_queue_jobs')).toBe(true);
+    expect(scrape.value('webim_queue_paused', { queue: 'webim-turns' })).toBe(0);
+    expect(scrape.value('webim_queue_jobs', { queue: 'webim-proactive', state: 'failed' })).toBe(0);
+  });
+
+  it('both: webim_build_info names the version and the Node.js version', async () => {
+    for (const url of [stack.baseUrl, worker.baseUrl]) {
+      const scrape = await Scrape.of(url);
+      expect(scrape.value('webim_build_info', { version: VERSION, node: process.version })).toBe(1);
+    }
+  });
+
+  it('both: export every metric the shipped dashboard and alert rules use', async () => {
+    const exported = new Set<string>();
+    for (const url of [stack.baseUrl, worker.baseUrl]) {
+      const text = (await Scrape.of(url)).text;
+      for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+        exported.add(name);
+        const parts =
+          type === 'histogram'
+            ? ['bucket', 'sum', 'count']
+            : type === 'summary'
+              ? ['sum', 'count']
+              : [];
+        for (const part of parts) exported.add(`${name}_${part}`);
+      }
+    }
+    const unknown = shippedQueries().flatMap(({ where, expr }) =>
+      metricNamesIn(expr)
+        .filter((name) => !exported.has(name))
+        .map((name) => `${where}: ${name}`),
     );
+    expect(unknown).toEqual([]);
+  });
+
+  it('both: the deprecated bullmq_ names carry the same values as the webim_ ones', async () => {
+    // A turn, so that the worker's job histograms have samples.
+    expect((await webim.newChat('aliases')).body.has_answer).toBe(true);
+    const workerScrape = await workerOnce('the turn timed', (s) =>
+      s.has('webim_job_run_seconds_count'),
+    );
+    const samples = (scrape: Scrape, name: string) =>
+      scrape.text
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name}_`))
+        .map((line) => line.slice(name.length));
+    const gatewayScrape = await gateway();
+    for (const [old, name] of Object.entries(DEPRECATED_METRIC_NAMES)) {
+      const scrape = name.startsWith('webim_job_') ? workerScrape : gatewayScrape;
+      expect(samples(scrape, name).length).toBeGreaterThan(0);
+      expect([old, samples(scrape, old)]).toEqual([old, samples(scrape, name)]);
+    }
   });
 
   it('gateway: counts and times an answer and a bot hand-off, by reason', async () => {
@@ -105,10 +155,10 @@ describe('metrics and worker probes', () => {
 
     const turns = { queue: 'webim-turns' };
     const ran = { ...turns, status: 'completed' };
-    expect(after.since(before, 'bullmq_job_wait_seconds_count', turns)).toBeGreaterThan(0);
-    expect(after.since(before, 'bullmq_job_run_seconds_count', ran)).toBeGreaterThan(0);
-    expect(after.value('bullmq_job_run_seconds_bucket', { ...ran, le: '+Inf' })).toBe(
-      after.value('bullmq_job_run_seconds_count', ran),
+    expect(after.since(before, 'webim_job_wait_seconds_count', turns)).toBeGreaterThan(0);
+    expect(after.since(before, 'webim_job_run_seconds_count', ran)).toBeGreaterThan(0);
+    expect(after.value('webim_job_run_seconds_bucket', { ...ran, le: '+Inf' })).toBe(
+      after.value('webim_job_run_seconds_count', ran),
     );
     expect(after.has('process_resident_memory_bytes')).toBe(true);
   });
@@ -177,12 +227,17 @@ describe('metrics and worker probes', () => {
     const started = Date.now();
     const scrape = await gateway();
     expect(Date.now() - started).toBeLessThan(1500);
-    expect(scrape.has('bullmq_queue_jobs')).toBe(false);
+    expect(scrape.has('webim_queue_jobs')).toBe(false);
+    // ...while the gauge made to say it reads 0, on both.
+    expect(scrape.value('webim_redis_up')).toBe(0);
+    expect((await Scrape.of(worker.baseUrl)).value('webim_redis_up')).toBe(0);
 
     await stack.redis.restart();
     await readyIs(200);
     // The next test needs the gateway's connections back too, not only the worker's.
     await stack.gatewayReady();
+    expect((await gateway()).value('webim_redis_up')).toBe(1);
+    expect((await Scrape.of(worker.baseUrl)).value('webim_redis_up')).toBe(1);
   });
 
   it('gateway: counts timeouts, the breaker opening and its fast hand-offs', async () => {
@@ -215,6 +270,6 @@ describe('metrics and worker probes', () => {
     expect(after.value('webim_breaker_transitions_total', { channel: 'slow', to: 'open' })).toBe(1);
     expect(after.value('webim_breaker_state', { channel: 'demo' })).toBe(0);
     // The turns nobody took wait in the queue.
-    expect(after.value('bullmq_queue_jobs', { queue: 'webim-turns', state: 'waiting' })).toBe(3);
+    expect(after.value('webim_queue_jobs', { queue: 'webim-turns', state: 'waiting' })).toBe(3);
   });
 });

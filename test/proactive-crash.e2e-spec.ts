@@ -180,7 +180,7 @@ describe('proactive messages when a worker dies', () => {
     expect((await queue.getJob(id))!.stalledCounter).toBe(2);
     // The worker that found the job without its worker counts it.
     const scrape = await Scrape.of(last.baseUrl);
-    expect(scrape.value('bullmq_job_stalls_total', { queue: PROACTIVE_QUEUE })).toBe(1);
+    expect(scrape.value('webim_job_stalls_total', { queue: PROACTIVE_QUEUE })).toBe(1);
     expect(transcript((await slow.say('s1', 'ok')).body)).toEqual([
       'Order 41 shipped.',
       'Anything else?',

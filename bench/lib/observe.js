@@ -94,9 +94,9 @@ function diff(before, after) {
     /** Mean ms from the dispatcher's start to its answer (the gateway's view of a turn). */
     dispatcherMs: mean('gateway', 'webim_answer_duration_seconds'),
     /** Mean ms a turn job waited in the queue before a worker took it. */
-    queueWaitMs: overWorkers('bullmq_job_wait_seconds', turns),
+    queueWaitMs: overWorkers('webim_job_wait_seconds', turns),
     /** Mean ms a worker spent on a turn job (claim, scenario, commit, timers). */
-    turnRunMs: overWorkers('bullmq_job_run_seconds', completed),
+    turnRunMs: overWorkers('webim_job_run_seconds', completed),
   };
 }
 

@@ -22,7 +22,8 @@ import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 //   Compose does it.
 // - Kubernetes: each document against the JSON-Schema validators of its apiVersion/kind (npm
 //   `kubernetes-models`, generated from the Kubernetes 1.27 OpenAPI spec; KEDA's from its CRDs
-//   by `@kubernetes-models/keda`). Those schemas, like the API server, let unknown fields
+//   by `@kubernetes-models/keda`, the Prometheus Operator's by
+//   `@kubernetes-models/prometheus-operator`). Those schemas, like the API server, let unknown fields
 //   through; `kubectl --validate=strict` would not. So each document is also type-checked as an
 //   object literal against the same packages' TypeScript interfaces, where an unknown field is
 //   an excess-property error.
@@ -431,7 +432,9 @@ function schemaFor(doc: Doc): Schema | undefined {
   if (typeof kind !== 'string' || typeof apiVersion !== 'string') return undefined;
   const module = apiVersion.startsWith('keda.sh/')
     ? `@kubernetes-models/keda/${apiVersion}/${kind}`
-    : `kubernetes-models/${apiVersion}/${kind}`;
+    : apiVersion.startsWith('monitoring.coreos.com/')
+      ? `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`
+      : `kubernetes-models/${apiVersion}/${kind}`;
   try {
     require.resolve(module);
     return { module, kind };
@@ -555,7 +558,11 @@ describe('Kubernetes manifests', () => {
 
 const kustomizations = yamlFiles.filter(isKustomization).map((file) => ({
   file,
-  doc: readDocs(file)[0] as Obj & { resources?: string[]; components?: string[] },
+  doc: readDocs(file)[0] as Obj & {
+    resources?: string[];
+    components?: string[];
+    patches?: unknown[];
+  },
 }));
 
 describe('kustomizations', () => {
@@ -584,6 +591,22 @@ describe('kustomizations', () => {
       .filter((f) => !isKustomization(f) && !f.endsWith('.example.yaml') && !used.has(f))
       .map((f) => relative(root, f));
     expect(unused).toEqual([]);
+  });
+
+  it('leave out every Prometheus Operator resource of the base in the overlay without it', () => {
+    const overlay = kustomizations.find((k) =>
+      k.file.endsWith('overlays/without-prometheus-operator/kustomization.yaml'),
+    )!;
+    const deleted = ((overlay.doc.patches ?? []) as { patch: string }[]).map((p) => {
+      const doc = parse(p.patch) as Doc & { $patch?: string };
+      return `${doc.$patch} ${doc.apiVersion} ${doc.kind}/${doc.metadata.name}`;
+    });
+    const operatorKinds = manifests
+      .filter((m) => m.file.startsWith('deploy/kubernetes/base/'))
+      .filter((m) => m.doc.apiVersion.startsWith('monitoring.coreos.com/'))
+      .map(({ doc }) => `delete ${doc.apiVersion} ${doc.kind}/${doc.metadata.name}`);
+    expect(operatorKinds.length).toBe(3);
+    expect(deleted.sort()).toEqual(operatorKinds.sort());
   });
 
   // kubectl embeds kustomize; CI without it still has every check above.
@@ -741,6 +764,31 @@ describe('Kubernetes values', () => {
     };
     expect(labels).toMatchObject(service.selector);
     expect(labels).toMatchObject(pdb.selector.matchLabels);
+  });
+
+  it("scrape the gateways through their Service's port and the workers on their pods' port", () => {
+    const service = find('Service', 'webim-gateway') as Doc & {
+      metadata: { labels: Record<string, string> };
+      spec: { ports: { name: string }[] };
+    };
+    const monitor = find('ServiceMonitor', 'webim-gateway').spec as {
+      selector: { matchLabels: Record<string, string> };
+      endpoints: { port: string; path: string }[];
+    };
+    expect(service.metadata.labels).toMatchObject(monitor.selector.matchLabels);
+    expect(service.spec.ports.map((p) => p.name)).toContain(monitor.endpoints[0].port);
+    expect(monitor.endpoints[0].path).toBe('/metrics');
+
+    const pods = find('PodMonitor', 'webim-worker').spec as {
+      selector: { matchLabels: Record<string, string> };
+      podMetricsEndpoints: { port: string; path: string }[];
+    };
+    expect(worker().spec.template.metadata.labels).toMatchObject(pods.selector.matchLabels);
+    const ports = worker().spec.template.spec.containers[0].ports ?? [];
+    const port = ports.find((p) => p.name === pods.podMetricsEndpoints[0].port);
+    const env = worker().spec.template.spec.containers[0].env ?? [];
+    expect(String(port?.containerPort)).toBe(env.find((e) => e.name === 'WORKER_HTTP_PORT')?.value);
+    expect(pods.podMetricsEndpoints[0].path).toBe('/metrics');
   });
 
   it('scale the worker Deployment', () => {
@@ -1010,6 +1058,19 @@ describe('the validators', () => {
     };
     scaled.spec.triggers[0].metadata.listLength = 10;
     expect(schemaErrors(scaled)).not.toEqual([]);
+  });
+
+  it("reject a PrometheusRule whose rule has no expr and a ServiceMonitor's unknown field", () => {
+    const rule = clone(find('PrometheusRule', 'webim-bot-gateway')) as Doc & {
+      spec: { groups: { rules: Obj[] }[] };
+    };
+    delete rule.spec.groups[0].rules[0].expr;
+    expect(schemaErrors(rule).join()).toMatch(/rules\/0 must have required property expr/);
+    const monitor = clone(find('ServiceMonitor', 'webim-gateway')) as Doc & {
+      spec: { endpoints: Obj[] };
+    };
+    monitor.spec.endpoints[0].intervall = '15s';
+    expect(strictErrors([monitor])[0].join()).toMatch(/intervall/);
   });
 
   it('reject a kind that has no schema', () => {

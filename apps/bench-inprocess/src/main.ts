@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
-import { ConfigValidationError, loadGatewayEnv } from '@app/config';
+import { loadGatewayEnv, readLogSettings } from '@app/config';
+import { exitOnStartFailure, startLogging } from '@app/logging';
 import { createGatewayApp } from '../../gateway/src';
 import { InProcessTurns } from './in-process-turns';
 
@@ -12,6 +13,8 @@ import { InProcessTurns } from './in-process-turns';
 // metrics, logging) is the gateway's own application, with its TurnDispatcher replaced.
 // (The product itself without BullMQ is the gateway with TURN_DRIVER=in-process.)
 
+const logging = startLogging('gateway', readLogSettings());
+
 async function bootstrap(): Promise<void> {
   const { env } = loadGatewayEnv();
   const app = await createGatewayApp(env, { turnDispatcher: InProcessTurns });
@@ -21,8 +24,4 @@ async function bootstrap(): Promise<void> {
   process.send?.({ type: 'ready', port: env.PORT });
 }
 
-bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) console.error(error.message);
-  else console.error('Bench in-process gateway failed to start:', error);
-  process.exit(1);
-});
+bootstrap().catch(exitOnStartFailure(logging, 'Bench in-process gateway'));

@@ -2,8 +2,8 @@ import helmet from '@fastify/helmet';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import type { GatewayEnv } from '@app/config';
+import { nestLogger, processLogger } from '@app/logging';
 import { protectQueueBoard } from './auth/queue-board-auth';
 import { GatewayModule, GatewayOptions } from './gateway.module';
 import { serveApiDocs } from './http/api-docs';
@@ -27,15 +27,20 @@ export async function createGatewayApp(
   const app = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.register(env, options),
     new FastifyAdapter(serverOptions(env)),
-    // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
-    { bufferLogs: true, bodyParser: false },
+    {
+      // The process's own logger from the first line, not buffered: a start that waits for
+      // Redis says so while it waits, and one that fails says why in the same format (JSON in
+      // production), not in Nest's coloured default.
+      logger: nestLogger(processLogger('gateway', env)),
+      // Fastify's own JSON parser, not Nest's extra ones (form bodies have no place here).
+      bodyParser: false,
+    },
   );
-  app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   const routes = collectRoutes(fastify);
-  // By the time the server listens, every route is registered.
+  // By the time the server listens, every route is registered. A few KB: for debugging only.
   fastify.addHook('onListen', (done) => {
-    new NestLogger(GatewayModule.name).log({ routes: routes.sort() }, 'HTTP routes');
+    new NestLogger(GatewayModule.name).debug({ routes: routes.sort() }, 'HTTP routes');
     done();
   });
   configureFastify(fastify, env.WEBHOOK_BODY_LIMIT);

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { ConfigValidationError, loadGatewayEnv } from '@app/config';
+import { loadGatewayEnv, readLogSettings } from '@app/config';
+import { exitOnStartFailure, startLogging } from '@app/logging';
 import { ChannelRegistry } from './channels/channel-registry.service';
 import { DEMO_ID } from './channels/demo-seeder.service';
 import { createGatewayApp } from './gateway-app';
@@ -7,6 +8,8 @@ import { closeGracefully } from './http/graceful-shutdown';
 
 /** Beyond the reply budget: settling the last turns, closing queues and connections. */
 const SHUTDOWN_SLACK_MS = 5000;
+
+const logging = startLogging('gateway', readLogSettings());
 
 async function bootstrap(): Promise<void> {
   const { env, adminTokenGenerated } = loadGatewayEnv(); // throws ConfigValidationError
@@ -33,11 +36,9 @@ async function bootstrap(): Promise<void> {
       ? `Admin token (generated; set ADMIN_TOKEN to choose one): ${env.ADMIN_TOKEN}`
       : 'Admin token: from ADMIN_TOKEN',
   ];
-  console.log(`\n${lines.join('\n')}\n`);
+  // A person reads these at a terminal; a log pipeline gets one line of JSON each.
+  if (logging.json) for (const line of lines) logging.logger.info(line);
+  else console.log(`\n${lines.join('\n')}\n`);
 }
 
-bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) console.error(error.message);
-  else console.error('Gateway failed to start:', error);
-  process.exit(1);
-});
+bootstrap().catch(exitOnStartFailure(logging, 'Gateway'));

@@ -1,24 +1,23 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { ConfigValidationError, loadEnv, WorkerEnv } from '@app/config';
+import { loadEnv, readLogSettings, WorkerEnv } from '@app/config';
+import { exitOnStartFailure, nestLogger, startLogging } from '@app/logging';
 import { WorkerModule } from './worker.module';
+
+const logging = startLogging('worker', readLogSettings());
 
 /** The script engine needs no HTTP server: an application context runs its queue workers. */
 async function bootstrap(): Promise<void> {
   const env = loadEnv(WorkerEnv); // throws ConfigValidationError
   const app = await NestFactory.createApplicationContext(WorkerModule.register(env), {
-    bufferLogs: true,
+    // The process's own logger from the first line (see the gateway's createGatewayApp).
+    logger: nestLogger(logging.logger),
   });
-  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();
   app.get(Logger).log('Worker ready');
   process.send?.({ type: 'ready' });
 }
 
-bootstrap().catch((error: unknown) => {
-  if (error instanceof ConfigValidationError) console.error(error.message);
-  else console.error('Worker failed to start:', error);
-  process.exit(1);
-});
+bootstrap().catch(exitOnStartFailure(logging, 'Worker'));

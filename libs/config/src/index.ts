@@ -7,3 +7,4 @@ export * from './gateway.env';
 export * from './worker.env';
 export * from './stack.env';
 export * from './config.module';
+export * from './log-settings';

@@ -78,6 +78,26 @@ class PemFile implements ValidatorConstraintInterface {
   }
 }
 
+/** A URL the Redis clients can connect to: parsed the way they parse it, at start. */
+function IsRedisUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isRedisUrl',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string' || !/^rediss?:\/\//.test(value)) return false;
+        try {
+          const url = new URL(value);
+          return url.pathname.length <= 1 || /^\/\d+$/.test(url.pathname);
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'must be a redis:// or rediss:// URL (redis://[user:password@]host[:port][/db])',
+    },
+  });
+}
+
 /** True when `url` parses and carries no password of its own. */
 function urlHasNoPassword(url: unknown): boolean {
   try {
@@ -102,7 +122,7 @@ export function withRedisEnv<TBase extends EnvClass>(Base: TBase) {
      * host and port are not used; its user, password, db and scheme apply to the master.
      * Secret: it may hold the password.
      */
-    @Matches(/^rediss?:\/\/[^\s]*$/, { message: 'must be a redis:// or rediss:// URL' })
+    @IsRedisUrl()
     @Secret()
     REDIS_URL: string = 'redis://127.0.0.1:6379';
 

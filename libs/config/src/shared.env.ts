@@ -1,22 +1,31 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { withRedisEnv } from './redis-settings';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
 
 /** Variables every process of the product reads; Redis's are in redis-settings.ts. */
 export class SharedEnv extends withRedisEnv(class {}) {
-  @IsIn(['development', 'production', 'test'])
+  @IsIn(NODE_ENVS)
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   /** Prefix of every key this product writes, so several installations can share one Redis. */
   @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'must be 1-32 letters, digits, _ or -' })
   KEY_PREFIX: string = 'wg';
 
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsIn(LOG_LEVELS)
   LOG_LEVEL: string = 'info';
 
   /** `json` for machines; `pretty` for a person at a terminal. Defaults by NODE_ENV. */
   @IsString()
-  @IsIn(['json', 'pretty', 'auto'])
+  @IsIn(LOG_FORMATS)
   LOG_FORMAT: 'json' | 'pretty' | 'auto' = 'auto';
+
+  /** The source revision this build is of (a commit id), for `webim_build_info`; unset: unknown. */
+  @IsOptional()
+  @Matches(/^[0-9A-Za-z._-]{1,64}$/, { message: 'must be 1-64 letters, digits, ., _ or -' })
+  BUILD_REVISION?: string;
 
   /** How long an idle conversation is kept. */
   @IsInt()

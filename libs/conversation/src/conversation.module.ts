@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { SharedEnv } from '@app/config';
 import { COMMAND_REDIS, redisOptions, RedisRole } from '@app/redis';
 import { ConversationStore, OUTCOME_TTL_MS } from './turn-protocol/conversation-store';
+import { queueConnectionLog } from './queue-connection-log';
 import { PROACTIVE_QUEUE, TURN_QUEUE } from './queues';
 
 /**
@@ -28,6 +29,7 @@ export class ConversationModule {
         BullModule.registerQueue({ name: TURN_QUEUE }, { name: PROACTIVE_QUEUE }),
       ],
       providers: [
+        queueConnectionLog,
         {
           provide: ConversationStore,
           inject: [COMMAND_REDIS, SharedEnv],

@@ -1,4 +1,4 @@
-import { REPEATED_ERROR_LOG_MS, throttled } from './throttled';
+import { REPEATED_ERROR_LOG_MS, throttled, throttledCounting } from './throttled';
 
 describe('throttled', () => {
   beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
@@ -25,5 +25,27 @@ describe('throttled', () => {
     jest.advanceTimersByTime(100);
     warn(2);
     expect(log.mock.calls).toEqual([[1], [2]]);
+  });
+});
+
+describe('throttledCounting', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('tells each run how many calls were dropped since the last one', () => {
+    const log = jest.fn();
+    const warn = throttledCounting(log, 100);
+    warn('a');
+    warn('b');
+    warn('c');
+    jest.advanceTimersByTime(100);
+    warn('d');
+    jest.advanceTimersByTime(100);
+    warn('e');
+    expect(log.mock.calls).toEqual([
+      [0, 'a'],
+      [2, 'd'],
+      [0, 'e'],
+    ]);
   });
 });

@@ -10,11 +10,28 @@ export function throttled<A extends unknown[]>(
   log: (...args: A) => void,
   intervalMs = REPEATED_ERROR_LOG_MS,
 ): (...args: A) => void {
+  return throttledCounting((_suppressed: number, ...args: A) => log(...args), intervalMs);
+}
+
+/**
+ * `throttled`, whose `log` also gets how many calls were dropped since it last ran, so that a
+ * line can say how often the error happened meanwhile (`{ suppressed: 14 }`).
+ */
+export function throttledCounting<A extends unknown[]>(
+  log: (suppressed: number, ...args: A) => void,
+  intervalMs = REPEATED_ERROR_LOG_MS,
+): (...args: A) => void {
   let last = -Infinity;
+  let suppressed = 0;
   return (...args) => {
     const now = Date.now();
-    if (now - last < intervalMs) return;
+    if (now - last < intervalMs) {
+      suppressed++;
+      return;
+    }
     last = now;
-    log(...args);
+    const dropped = suppressed;
+    suppressed = 0;
+    log(dropped, ...args);
   };
 }

@@ -4,3 +4,5 @@ export * from './gateway-metrics';
 export * from './worker-metrics';
 export * from './scraped-gauges';
 export * from './step-metrics';
+export * from './build-info';
+export * from './deprecated-names';

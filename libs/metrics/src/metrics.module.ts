@@ -1,5 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { Registry } from 'prom-client';
+import { SharedEnv } from '@app/config';
+import { currentBuild } from './build-info';
 import { createMetricsRegistry } from './metrics-registry';
 
 /**
@@ -12,7 +14,15 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       global: true,
-      providers: [{ provide: Registry, useFactory: createMetricsRegistry }, ...metrics],
+      providers: [
+        {
+          provide: Registry,
+          // Optional: a module under test may have no settings (then no revision is known).
+          inject: [{ token: SharedEnv, optional: true }],
+          useFactory: (env?: SharedEnv) => createMetricsRegistry(currentBuild(env?.BUILD_REVISION)),
+        },
+        ...metrics,
+      ],
       exports: [Registry, ...metrics],
     };
   }

@@ -1,10 +1,11 @@
 import { Gauge, Registry } from 'prom-client';
 import { withTimeout } from '@app/redis';
+import { withDeprecatedNames } from './deprecated-names';
 
 /** A scrape must answer while Redis hangs: each reading gets this long. */
 export const SCRAPE_TIMEOUT_MS = 1000;
 
-/** The job states `bullmq_queue_jobs` reports. */
+/** The job states `webim_queue_jobs` reports. */
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
 
 /** What the gauge needs of a BullMQ queue. */
@@ -18,7 +19,9 @@ type Sample<L extends string> = [labels: Record<L, string>, value: number];
 /**
  * A gauge read from Redis on every scrape. When Redis fails or does not answer in time the
  * gauge has no samples in that scrape rather than stale ones, so the series go stale in
- * Prometheus instead of showing a frozen backlog.
+ * Prometheus instead of showing a frozen backlog. A gauge with a deprecated name is exported
+ * under both from one reading: the collections of one scrape start together, and the second
+ * joins the reading the first started.
  */
 function scrapedGauge<L extends string>(
   registry: Registry,
@@ -27,18 +30,37 @@ function scrapedGauge<L extends string>(
   onError: (metric: string, error: Error) => void,
   timeoutMs: number,
 ): Gauge<L> {
-  return new Gauge<L>({
-    ...config,
-    registers: [registry],
-    async collect() {
-      this.reset();
-      try {
-        for (const [labels, value] of await withTimeout(read(), timeoutMs)) this.set(labels, value);
-      } catch (error) {
-        onError(config.name, error as Error);
-      }
-    },
-  });
+  let reading: Promise<Sample<L>[]> | undefined;
+  const current = () => {
+    if (reading) return reading;
+    const started = withTimeout(read(), timeoutMs).finally(() => {
+      if (reading === started) reading = undefined;
+    });
+    reading = started;
+    // Reported once per reading, by whichever gauge started it.
+    started.catch((error: Error) => onError(config.name, error));
+    return started;
+  };
+  const [gauge] = withDeprecatedNames(
+    config.name,
+    config.help,
+    (name, help) =>
+      new Gauge<L>({
+        name,
+        help,
+        labelNames: config.labelNames,
+        registers: [registry],
+        async collect() {
+          this.reset();
+          try {
+            for (const [labels, value] of await current()) this.set(labels, value);
+          } catch {
+            // No samples: see above.
+          }
+        },
+      }),
+  );
+  return gauge;
 }
 
 export interface ScrapeOptions {
@@ -46,7 +68,7 @@ export interface ScrapeOptions {
   timeoutMs?: number;
 }
 
-/** `bullmq_queue_jobs{queue,state}`: jobs per queue and state, counted in Redis at scrape time. */
+/** `webim_queue_jobs{queue,state}`: jobs per queue and state, counted in Redis at scrape time. */
 export function queueJobsGauge(
   registry: Registry,
   queues: CountableQueue[],
@@ -55,7 +77,7 @@ export function queueJobsGauge(
   return scrapedGauge(
     registry,
     {
-      name: 'bullmq_queue_jobs',
+      name: 'webim_queue_jobs',
       help: 'Jobs in a BullMQ queue by state, read from Redis when scraped (the same for every process that reports it).',
       labelNames: ['queue', 'state'],
     },
@@ -80,7 +102,7 @@ export interface PausableQueue {
 }
 
 /**
- * `bullmq_queue_paused{queue}`: 1 while a queue is paused (its jobs wait and no worker takes
+ * `webim_queue_paused{queue}`: 1 while a queue is paused (its jobs wait and no worker takes
  * them), 0 otherwise, read from Redis at scrape time.
  */
 export function queuePausedGauge(
@@ -91,7 +113,7 @@ export function queuePausedGauge(
   return scrapedGauge(
     registry,
     {
-      name: 'bullmq_queue_paused',
+      name: 'webim_queue_paused',
       help: 'Whether a BullMQ queue is paused (1) or not (0), read from Redis when scraped. A paused webim-turns queue hands every Webim request off after the reply budget.',
       labelNames: ['queue'],
     },
@@ -121,4 +143,29 @@ export function workersAliveGauge(
     onError,
     timeoutMs,
   );
+}
+
+/**
+ * `webim_redis_up`: 1 when this process's Redis connection answers PING within the scrape's
+ * reading time, 0 otherwise; read on every scrape. Unlike the gauges above it has a value while
+ * Redis is away: that is what it is for.
+ */
+export function redisUpGauge(
+  registry: Registry,
+  ping: () => Promise<unknown>,
+  { timeoutMs = SCRAPE_TIMEOUT_MS }: Pick<ScrapeOptions, 'timeoutMs'> = {},
+): Gauge<never> {
+  return new Gauge<never>({
+    name: 'webim_redis_up',
+    help: "Whether this process's Redis connection answered PING within 1 s when scraped (1) or not (0).",
+    registers: [registry],
+    async collect() {
+      try {
+        await withTimeout(ping(), timeoutMs);
+        this.set(1);
+      } catch {
+        this.set(0);
+      }
+    },
+  });
 }

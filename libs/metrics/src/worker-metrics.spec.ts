@@ -33,7 +33,7 @@ describe('WorkerMetrics', () => {
     metrics.queueWatched('webim-proactive');
     metrics.jobStalled('webim-proactive');
     metrics.jobStalled('webim-proactive');
-    const stalls = (queue: string) => sample(registry, 'bullmq_job_stalls_total', { queue });
+    const stalls = (queue: string) => sample(registry, 'webim_job_stalls_total', { queue });
     expect(await stalls('webim-turns')).toBe(0);
     expect(await stalls('webim-proactive')).toBe(2);
   });
@@ -52,18 +52,18 @@ describe('WorkerMetrics', () => {
     );
 
     const turns = { queue: 'webim-turns' };
-    expect(await sample(registry, 'bullmq_job_wait_seconds_count', turns)).toBe(1);
-    expect(await sample(registry, 'bullmq_job_wait_seconds_bucket', { ...turns, le: 0.0025 })).toBe(
+    expect(await sample(registry, 'webim_job_wait_seconds_count', turns)).toBe(1);
+    expect(await sample(registry, 'webim_job_wait_seconds_bucket', { ...turns, le: 0.0025 })).toBe(
       0,
     );
-    expect(await sample(registry, 'bullmq_job_wait_seconds_bucket', { ...turns, le: 0.005 })).toBe(
+    expect(await sample(registry, 'webim_job_wait_seconds_bucket', { ...turns, le: 0.005 })).toBe(
       1,
     );
     expect(
-      await sample(registry, 'bullmq_job_run_seconds_sum', { ...turns, status: 'completed' }),
+      await sample(registry, 'webim_job_run_seconds_sum', { ...turns, status: 'completed' }),
     ).toBe(0.007);
     expect(
-      await sample(registry, 'bullmq_job_run_seconds_count', {
+      await sample(registry, 'webim_job_run_seconds_count', {
         queue: 'webim-proactive',
         status: 'failed',
       }),
@@ -103,5 +103,27 @@ describe('WorkerMetrics', () => {
     expect(await sample(registry, 'webim_buffered_messages_total', { event: 'appended' })).toBe(3);
     expect(await sample(registry, 'webim_buffered_messages_total', { event: 'dropped' })).toBe(1);
     expect(await sample(registry, 'webim_buffered_messages_total', { event: 'delivered' })).toBe(0);
+  });
+});
+
+describe('deprecated names of the job metrics', () => {
+  it('exports the bullmq_ names with the same values as the webim_ ones', async () => {
+    const registry = new Registry();
+    const metrics = new WorkerMetrics(registry);
+    metrics.queueWatched('webim-turns');
+    metrics.jobStalled('webim-turns');
+    metrics.jobStarted('webim-turns', { timestamp: 1000, processedOn: 1003 });
+    metrics.jobFinished(
+      'webim-turns',
+      { timestamp: 0, processedOn: 1, finishedOn: 30 },
+      'completed',
+    );
+    const lines = (await registry.metrics()).split('\n');
+    const series = (prefix: string) =>
+      lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
+    for (const name of ['job_wait_seconds', 'job_run_seconds', 'job_stalls_total']) {
+      expect(series(`webim_${name}`).length).toBeGreaterThan(0);
+      expect(series(`bullmq_${name}`)).toEqual(series(`webim_${name}`));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { withDeprecatedNames } from './deprecated-names';
 import type {
   ProactiveJobData,
   ProactiveOutcome,
@@ -59,9 +60,10 @@ export function jobRunSeconds(job: JobTiming, now = Date.now()): number | undefi
  */
 @Injectable()
 export class WorkerMetrics {
-  private readonly jobWait: Histogram<'queue'>;
-  private readonly jobRun: Histogram<'queue' | 'status'>;
-  private readonly jobStalls: Counter<'queue'>;
+  // Each under its name and its deprecated one (see deprecated-names.ts).
+  private readonly jobWait: Histogram<'queue'>[];
+  private readonly jobRun: Histogram<'queue' | 'status'>[];
+  private readonly jobStalls: Counter<'queue'>[];
   private readonly turns: Counter<'status'>;
   private readonly timersFired: Counter<'status'>;
   private readonly incomingEvents: Counter<'status'>;
@@ -71,26 +73,29 @@ export class WorkerMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.jobWait = new Histogram({
-      name: 'bullmq_job_wait_seconds',
-      help: 'Time a job waited in its queue, from being added (or due, for a delayed job) to a worker taking it.',
-      labelNames: ['queue'],
-      buckets: JOB_BUCKETS,
-      registers,
-    });
-    this.jobRun = new Histogram({
-      name: 'bullmq_job_run_seconds',
-      help: 'Time a worker spent on a job attempt, by how it ended (completed or failed).',
-      labelNames: ['queue', 'status'],
-      buckets: JOB_BUCKETS,
-      registers,
-    });
-    this.jobStalls = new Counter({
-      name: 'bullmq_job_stalls_total',
-      help: 'Jobs this worker found without their worker (killed, or blocked past WORKER_LOCK_MS) and put back to run again; past WORKER_MAX_STALLS such a job fails.',
-      labelNames: ['queue'],
-      registers,
-    });
+    this.jobWait = withDeprecatedNames(
+      'webim_job_wait_seconds',
+      'Time a job waited in its queue, from being added (or due, for a delayed job) to a worker taking it.',
+      (name, help) =>
+        new Histogram({ name, help, labelNames: ['queue'], buckets: JOB_BUCKETS, registers }),
+    );
+    this.jobRun = withDeprecatedNames(
+      'webim_job_run_seconds',
+      'Time a worker spent on a job attempt, by how it ended (completed or failed).',
+      (name, help) =>
+        new Histogram({
+          name,
+          help,
+          labelNames: ['queue', 'status'],
+          buckets: JOB_BUCKETS,
+          registers,
+        }),
+    );
+    this.jobStalls = withDeprecatedNames(
+      'webim_job_stalls_total',
+      'Jobs this worker found without their worker (killed, or blocked past WORKER_LOCK_MS) and put back to run again; past WORKER_MAX_STALLS such a job fails.',
+      (name, help) => new Counter({ name, help, labelNames: ['queue'], registers }),
+    );
     this.turns = new Counter({
       name: 'webim_turns_total',
       help: 'Turn jobs of Webim requests by result: answered, expired, settled, late, lost, gone, failed.',
@@ -133,22 +138,24 @@ export class WorkerMetrics {
 
   /** Starts the queue's series at 0, so that rate() sees their first increment. */
   queueWatched(queue: string): void {
-    this.jobStalls.inc({ queue }, 0);
+    for (const counter of this.jobStalls) counter.inc({ queue }, 0);
   }
 
   /** A job of `queue` that lost its worker, found by this worker's stalled-job check. */
   jobStalled(queue: string): void {
-    this.jobStalls.inc({ queue });
+    for (const counter of this.jobStalls) counter.inc({ queue });
   }
 
   jobStarted(queue: string, job: JobTiming): void {
     const seconds = jobWaitSeconds(job);
-    if (seconds !== undefined) this.jobWait.observe({ queue }, seconds);
+    if (seconds === undefined) return;
+    for (const histogram of this.jobWait) histogram.observe({ queue }, seconds);
   }
 
   jobFinished(queue: string, job: JobTiming, status: 'completed' | 'failed'): void {
     const seconds = jobRunSeconds(job);
-    if (seconds !== undefined) this.jobRun.observe({ queue, status }, seconds);
+    if (seconds === undefined) return;
+    for (const histogram of this.jobRun) histogram.observe({ queue, status }, seconds);
   }
 
   /** A turn job's result, or null when it threw. */

@@ -1,15 +1,17 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { PROACTIVE_QUEUE, TURN_QUEUE } from '@app/conversation';
 import { HeartbeatReader } from '@app/heartbeats';
-import { queueJobsGauge, queuePausedGauge, workersAliveGauge } from '@app/metrics';
+import { queueJobsGauge, queuePausedGauge, redisUpGauge, workersAliveGauge } from '@app/metrics';
+import { COMMAND_REDIS } from '@app/redis';
 
 /**
  * Gauges read from Redis at scrape time: the queues' backlog, whether they are paused, and the
- * live workers. The gateway
- * reports them (not every worker) because they describe the whole installation, not a process.
+ * live workers. The gateway reports them (not every worker) because they describe the whole
+ * installation, not a process. And whether this gateway reaches Redis at all.
  */
 @Injectable()
 export class RedisGauges implements OnModuleInit {
@@ -20,6 +22,7 @@ export class RedisGauges implements OnModuleInit {
     @InjectQueue(TURN_QUEUE) private readonly turns: Queue,
     @InjectQueue(PROACTIVE_QUEUE) private readonly proactive: Queue,
     private readonly heartbeats: HeartbeatReader,
+    @Inject(COMMAND_REDIS) private readonly redis: Redis,
   ) {}
 
   onModuleInit(): void {
@@ -29,5 +32,6 @@ export class RedisGauges implements OnModuleInit {
     queueJobsGauge(this.registry, [this.turns, this.proactive], { onError });
     queuePausedGauge(this.registry, [this.turns, this.proactive], { onError });
     workersAliveGauge(this.registry, () => this.heartbeats.alive('workers'), { onError });
+    redisUpGauge(this.registry, () => this.redis.ping());
   }
 }

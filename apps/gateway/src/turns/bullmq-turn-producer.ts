@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Writable } from 'node:stream';
@@ -13,7 +13,6 @@ import {
   turnJobOptions,
   TurnScriptClient,
 } from '@app/conversation';
-import { throttled } from '@app/logging';
 import { AdmissionRequest, TurnProducer } from './turn-producer';
 
 /**
@@ -28,8 +27,7 @@ import { AdmissionRequest, TurnProducer } from './turn-producer';
  * was measured (docs/performance.md).
  */
 @Injectable()
-export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
-  private readonly logger = new Logger(BullmqTurnProducer.name);
+export class BullmqTurnProducer extends TurnProducer {
   private readonly jobOptions: JobsOptions;
   private prepared?: { raw: Redis; client: TurnScriptClient };
 
@@ -43,16 +41,6 @@ export class BullmqTurnProducer extends TurnProducer implements OnModuleInit {
       ageSec: env.JOB_RETENTION_SEC,
       count: env.JOB_RETENTION_COUNT,
     });
-  }
-
-  onModuleInit(): void {
-    // The queue's client emits an error on every reconnect attempt while Redis is away.
-    this.queue.on(
-      'error',
-      throttled((error: Error) =>
-        this.logger.warn({ err: error.message }, 'Turn queue connection error'),
-      ),
-    );
   }
 
   async submit(request: AdmissionRequest, job: TurnJobData, jobId: string): Promise<Admission> {

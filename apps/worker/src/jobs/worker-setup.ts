@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { Worker, WorkerOptions } from 'bullmq';
 import { hostname } from 'node:os';
 import type { WorkerEnv } from '@app/config';
-import { throttled } from '@app/logging';
+import { throttledCounting } from '@app/logging';
 
 /** This process among the workers: Bull Board's "processed by", BullMQ's worker list, heartbeats. */
 export function workerName(): string {
@@ -43,8 +43,11 @@ export async function watchWorker(
 ): Promise<void> {
   worker.on(
     'error',
-    throttled((error: Error) =>
-      logger.warn({ err: error.message }, `${what} worker connection error`),
+    throttledCounting((suppressed: number, error: Error) =>
+      logger.warn(
+        { err: error.message, ...(suppressed > 0 && { suppressed }) },
+        `${what} worker connection error`,
+      ),
     ),
   );
   // The stalled-job check names the job only; the worker that runs it again logs its chat.
