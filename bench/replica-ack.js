@@ -10,9 +10,12 @@ const { spawn } = require('node:child_process');
 const { once } = require('node:events');
 const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const net = require('node:net');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
+const { launcher } = require('./lib/stack');
+const { percentile, startNpmStack } = require('./lib/npm-stack');
+
+const { freePort } = launcher();
 const { Redis } = require('ioredis');
 
 const TURNS = Number(process.argv[2] || 1000);
@@ -32,17 +35,6 @@ branches:
     - say: "event {{event_n}}"
     - goto: loop
 `;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function redisServer(port, args = []) {
   // A directory of its own: a replica's full sync writes dump.rdb there.
@@ -67,38 +59,21 @@ async function redisServer(port, args = []) {
   return child;
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 const f = (ms) => `${ms.toFixed(2)} ms`;
 
 async function startStack(redisUrl, minReplicas) {
   const port = await freePort();
-  const stack = spawn(process.execPath, [join(__dirname, '../dist/apps/stack/main.js')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      REDIS_URL: redisUrl,
-      ADMIN_TOKEN,
-      WORKER_HTTP_PORT: '0',
-      EXAMPLE_SHOP_PORT: '0',
-      OUTBOX_MAX: '1000',
-      API_RATE_LIMIT_PER_MINUTE: '1000000',
-      REDIS_MIN_REPLICAS_ACK: String(minReplicas),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    stack.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /Demo channel webhook URL: (\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    stack.once('exit', (code) => reject(new Error(`stack exited (${code})`)));
+  const { stack, url } = await startNpmStack({
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    REDIS_URL: redisUrl,
+    ADMIN_TOKEN,
+    WORKER_HTTP_PORT: '0',
+    EXAMPLE_SHOP_PORT: '0',
+    OUTBOX_MAX: '1000',
+    API_RATE_LIMIT_PER_MINUTE: '1000000',
+    REDIS_MIN_REPLICAS_ACK: String(minReplicas),
   });
   stack.stdout.resume();
   return { stack, url, api: `http://127.0.0.1:${port}/api` };

@@ -3,42 +3,25 @@
 // one request at a time, as one Webim chat sends them. Loopback only; bounded; stops by itself.
 // Usage: npm run build && node bench/round-trip.js [turns=2000]
 // Prints the median and tail of the round trip measured at the client.
-const { spawn } = require('node:child_process');
 const { mkdtempSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
+const { percentile, startNpmStack } = require('./lib/npm-stack');
 
 const TURNS = Number(process.argv[2] || 2000);
 const PORT = Number(process.env.BENCH_PORT || 3390);
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 async function main() {
-  const stack = spawn(process.execPath, [join(__dirname, '../dist/apps/stack/main.js')], {
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      LOG_LEVEL: 'warn',
-      LOG_FORMAT: 'json',
-      REDIS_URL: '',
-      // Its own empty Redis and tokens, not the ones `npm start` keeps for the developer.
-      STACK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wg-round-trip-')),
-      WORKER_HTTP_PORT: '0', // the bench needs no worker probes, and 3001 may be taken
-      EXAMPLE_SHOP_PORT: '0', // nor the example shop, and 3002 may be taken
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    stack.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /Demo channel webhook URL: (\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    stack.once('exit', (code) => reject(new Error(`stack exited (${code})`)));
+  const { stack, url } = await startNpmStack({
+    PORT: String(PORT),
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    REDIS_URL: '',
+    // Its own empty Redis and tokens, not the ones `npm start` keeps for the developer.
+    STACK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wg-round-trip-')),
+    WORKER_HTTP_PORT: '0', // the bench needs no worker probes, and 3001 may be taken
+    EXAMPLE_SHOP_PORT: '0', // nor the example shop, and 3002 may be taken
   });
   const post = async (body) => {
     const started = performance.now();
