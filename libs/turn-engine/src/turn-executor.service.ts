@@ -188,38 +188,44 @@ export class TurnExecutor {
       // A timer belongs to a turn that happened: the commit applies it, or nothing.
       timers: timerOps(task, task.agentId, run.effects, Date.now(), fired?.name),
     });
-    // Jobs the commit leaves to add; `queued` when one was, on the scheduler's connection.
-    let queued = false;
-    if (committed.status === 'ok' && committed.arm.length > 0) {
-      queued = await this.scheduler.arm(task, committed.arm).then(
-        () => true,
-        (error: Error) => {
-          this.logger.error({ ...context(task), err: error.message }, 'Could not arm timers');
-          return false;
-        },
-      );
-    }
-    if (committed.status === 'ok' && run.later) {
-      // Lost here, the branch is given up once its request's time is over (LATER_GRACE_MS).
-      const later = run.later;
-      queued =
-        (await this.scheduler.finishLater(task, later).then(
-          () => true,
-          (error: Error) => {
-            this.logger.error(
-              { ...context(task), err: error.message },
-              'Could not queue the rest of the branch',
-            );
-            return false;
-          },
-        )) || queued;
-    }
+    const queued = committed.status === 'ok' && (await this.queueJobs(task, committed, run.later));
     if (committed.status === 'ok' && this.replicas.enabled) {
       await this.replicated(task, queued);
     }
     return task.kind === 'visitor'
       ? this.answered(task, run, committed, pickedAt, startedAt)
       : this.buffered(task, run, committed);
+  }
+
+  /**
+   * Adds the jobs a commit leaves: the timers it found unarmed, and the rest of a branch after a
+   * `then: later` step. A job that cannot be added is logged, not thrown: the turn has happened
+   * (a lost rest of a branch is given up after LATER_GRACE_MS). True when a job was added, on
+   * the scheduler's connection, the turn's last write.
+   */
+  private async queueJobs(
+    task: TurnTask,
+    committed: CommitResult,
+    later: LaterWork | undefined,
+  ): Promise<boolean> {
+    const added = (what: string, adding: Promise<void>): Promise<boolean> =>
+      adding.then(
+        () => true,
+        (error: Error) => {
+          this.logger.error({ ...context(task), err: error.message }, what);
+          return false;
+        },
+      );
+    const armed =
+      committed.arm.length > 0 &&
+      (await added('Could not arm timers', this.scheduler.arm(task, committed.arm)));
+    const continued =
+      later !== undefined &&
+      (await added(
+        'Could not queue the rest of the branch',
+        this.scheduler.finishLater(task, later),
+      ));
+    return armed || continued;
   }
 
   /**
@@ -409,9 +415,15 @@ export class TurnExecutor {
         'Conversation restarted at the start branch: its position is gone from the new agent version',
       );
     }
-    const until = Date.now() + this.env.PROACTIVE_CALL_MAX_MS + LATER_GRACE_MS;
+    // The conversation waits for the rest of the branch as long as its request may take.
     const next: ConversationState = later
-      ? { ...result.state, later: { id: later.id, until } }
+      ? {
+          ...result.state,
+          later: {
+            id: later.id,
+            until: Date.now() + this.env.PROACTIVE_CALL_MAX_MS + LATER_GRACE_MS,
+          },
+        }
       : result.state;
     return {
       conversation: { agentId: task.agentId, agentVersion: loaded.version, state: next },
