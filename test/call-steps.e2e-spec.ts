@@ -77,13 +77,7 @@ describe('call steps in a visitor turn', () => {
     stack = await TestStack.start({
       env: { REPLY_BUDGET_MS: String(REPLY_BUDGET_MS), SECRETS_KEY },
     });
-    stack.secrets.add(shopKey);
-    const stored = await stack.api('/api/secrets/SHOP_KEY', {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ value: shopKey }),
-    });
-    expect(stored.status).toBeLessThan(300);
+    await stack.storeSecret('SHOP_KEY', shopKey);
     // `localhost` is not in the stack's EGRESS_ALLOWED_HOSTS (127.0.0.1 is).
     const outside = `http://localhost:${backend.port}`;
     webim = stack.webim(await stack.addChannel('shop', agent(backend.url(''), outside)));

@@ -55,13 +55,7 @@ describe('call steps with then: later', () => {
   beforeAll(async () => {
     backend = await FakeBackend.start();
     stack = await TestStack.start({ env: { SECRETS_KEY, WORKER_LOCK_MS: '1000' } });
-    stack.secrets.add(shopKey);
-    const stored = await stack.api('/api/secrets/SHOP_KEY', {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ value: shopKey }),
-    });
-    expect(stored.status).toBeLessThan(300);
+    await stack.storeSecret('SHOP_KEY', shopKey);
     webim = stack.webim(await stack.addChannel('shop', agent(backend.url(''))));
   });
   afterAll(async () => {

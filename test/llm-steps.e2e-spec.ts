@@ -48,15 +48,6 @@ describe('llm steps in a visitor turn', () => {
   const deploymentKey = `sk-deploy-${randomBytes(12).toString('hex')}`;
   const agentKey = `sk-agent-${randomBytes(12).toString('hex')}`;
 
-  const putSecret = async (name: string, value: string) => {
-    const response = await stack.api(`/api/secrets/${name}`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ value }),
-    });
-    expect(response.status).toBeLessThan(300);
-  };
-
   beforeAll(async () => {
     [llm, own] = await Promise.all([FakeLlm.start(), FakeLlm.start()]);
     stack = await TestStack.start({
@@ -67,10 +58,8 @@ describe('llm steps in a visitor turn', () => {
         LLM_API_KEY_SECRET: 'LLM_KEY',
       },
     });
-    stack.secrets.add(deploymentKey);
-    stack.secrets.add(agentKey);
-    await putSecret('LLM_KEY', deploymentKey);
-    await putSecret('AGENT_LLM_KEY', agentKey);
+    await stack.storeSecret('LLM_KEY', deploymentKey);
+    await stack.storeSecret('AGENT_LLM_KEY', agentKey);
     webim = stack.webim(await stack.addChannel('assistant', AGENT));
   });
   afterAll(async () => {

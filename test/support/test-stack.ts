@@ -249,6 +249,24 @@ export class TestStack {
   }
 
   /**
+   * Stores a secret through the API, as an admin does, and adds its value to the secrets that
+   * close() looks for in the logs. Throws unless the API took it.
+   */
+  async storeSecret(name: string, value: string): Promise<void> {
+    this.secrets.add(value);
+    const response = await this.api(`/api/secrets/${name}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value }),
+    });
+    if (!response.ok) {
+      throw new Error(
+        `PUT /api/secrets/${name} answered ${response.status}: ${await response.text()}`,
+      );
+    }
+  }
+
+  /**
    * Stores an agent and an active channel for it, and returns the webhook URL once the gateway
    * serves it (GET /api/channels refreshes the gateway's registry before answering).
    */
