@@ -38,20 +38,23 @@ export interface LaterWork {
 }
 
 /** Why a chat was handed to a human operator instead of getting the bot's answer. */
-export type HandoffReason =
-  | 'bot_handoff' // the scenario asked for it (its own reason is in `detail`)
-  | 'call_failed' // a call step's request failed, and the step has no `error` branch
-  | 'call_timeout' // a call step's request ran out of time, and the step has no `timeout` branch
-  | 'llm_failed'
-  | 'llm_timeout'
-  | 'timeout' // no answer inside REPLY_BUDGET_MS
-  | 'breaker_open' // the channel's breaker is open: failing fast
-  | 'redis_unavailable'
-  | 'scenario_error' // the agent is missing, broken, or looped past the step limit
-  | 'channel_inactive'
-  | 'unknown_event'
-  | 'unsupported_message'
-  | 'internal_error';
+export const HANDOFF_REASONS = [
+  'bot_handoff', // the scenario asked for it (its own reason is in `detail`)
+  'call_failed', // a call step's request failed, and the step has no `error` branch
+  'call_timeout', // a call step's request ran out of time, and the step has no `timeout` branch
+  'llm_failed',
+  'llm_timeout',
+  'timeout', // no answer inside REPLY_BUDGET_MS
+  'breaker_open', // the channel's breaker is open: failing fast
+  'redis_unavailable',
+  'scenario_error', // the agent is missing, broken, or looped past the step limit
+  'channel_inactive',
+  'unknown_event',
+  'unsupported_message',
+  'internal_error',
+] as const;
+
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 /** A chat handed to an operator, and why (the bot's own reason is in `detail`). */
 export interface Handoff {

@@ -1,23 +1,8 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { HANDOFF_REASONS } from '@app/conversation';
 
 // The answers of /api/channels/{channelId}/chats: classes, so that the OpenAPI description shows
 // their schemas. The services build them from the conversation library's records.
-
-const HANDOFF_REASONS = [
-  'bot_handoff',
-  'call_failed',
-  'call_timeout',
-  'llm_failed',
-  'llm_timeout',
-  'timeout',
-  'breaker_open',
-  'redis_unavailable',
-  'scenario_error',
-  'channel_inactive',
-  'unknown_event',
-  'unsupported_message',
-  'internal_error',
-];
 
 /** Text values by name: channel variables, an event's data. */
 const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
