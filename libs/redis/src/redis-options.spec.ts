@@ -95,6 +95,12 @@ describe('redisOptions', () => {
     ).toEqual({});
   });
 
+  it('speaks RESP2 on every connection: a late handshake is not fatal there', () => {
+    for (const role of ['fail-fast', 'blocking'] as const) {
+      expect(redisOptions({ REDIS_URL: 'redis://r:6379' }, role, 'c').protocol).toBe(2);
+    }
+  });
+
   it('reconnects and resends on a demoted master, and on nothing else', () => {
     const { reconnectOnError } = redisOptions({ REDIS_URL: 'redis://r' }, 'fail-fast', 'g');
     const asks = (message: string) =>

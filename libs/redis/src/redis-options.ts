@@ -52,6 +52,9 @@ export function redisOptions(
     tls,
     connectionName,
     connectTimeout: 2000,
+    // RESP2, as before ioredis 6: its RESP3 handshake (HELLO) falls under commandTimeout and is
+    // fatal when late, so a connection whose handshake takes a second would reconnect forever.
+    protocol: 2,
     retryStrategy,
     // A master demoted by a failover refuses writes: reconnect, which asks the Sentinels again
     // (or finds the same server promoted), and send the command again there.
